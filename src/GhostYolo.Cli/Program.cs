@@ -1,0 +1,1 @@
+Console.WriteLine("ghostyolo: commands are being wired");

@@ -1,0 +1,47 @@
+namespace GhostYolo.Nn;
+
+/// <summary>How a module treats the YAML repeat count <c>n</c>.</summary>
+public enum RepeatMode
+{
+    /// <summary>n &gt; 1 stacks n copies in an <c>nn.Sequential</c> (ultralytics' default).</summary>
+    Stacked,
+    /// <summary>n is passed into the module (C2f, C3, C3Ghost … — ultralytics' "insert n" set); built once.</summary>
+    Inserted,
+}
+
+/// <summary>Builds one layer from its context. Lives as a static <c>Build</c> method next to each block.</summary>
+public delegate LayerBuild ModuleFactory(LayerContext ctx);
+
+/// <summary>One registry entry: the YAML name, the factory, and how repeats are handled.</summary>
+public sealed record ModuleSpec(string Name, ModuleFactory Factory, RepeatMode Repeats);
+
+/// <summary>
+/// Maps YAML module names to factories. An instance, passed to the model builder; <see cref="CreateDefault"/>
+/// holds every built-in block. Adding a block = one file with a <c>Build</c> method + one line in <see cref="CreateDefault"/>.
+/// </summary>
+public sealed class ModuleRegistry
+{
+    private readonly Dictionary<string, ModuleSpec> _specs = new(StringComparer.Ordinal);
+
+    public ModuleRegistry Add(string name, ModuleFactory factory, RepeatMode repeats = RepeatMode.Stacked)
+    {
+        _specs[name] = new ModuleSpec(name, factory, repeats);
+        return this;
+    }
+
+    public bool TryGet(string name, out ModuleSpec spec)
+    {
+        // ultralytics YAMLs write torch modules as `nn.Upsample`; accept both spellings.
+        if (_specs.TryGetValue(name, out spec!)) return true;
+        return name.StartsWith("nn.", StringComparison.Ordinal) && _specs.TryGetValue(name[3..], out spec!)
+            || _specs.TryGetValue("nn." + name, out spec!);
+    }
+
+    public IEnumerable<string> Names => _specs.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The registry with every built-in block.</summary>
+    public static ModuleRegistry CreateDefault() => new ModuleRegistry()
+        // ultralytics family
+        .Add("Conv", Modules.Conv.Build)
+        ;
+}
