@@ -1,0 +1,30 @@
+namespace GhostYolo.Nn.Modules;
+
+/// <summary>
+/// YAML <c>C2f_GhostBottleneckV2</c>: the C2f skeleton with <see cref="GhostBottleneckV2"/>(c, c, c) blocks (GhostNetV2, Tang et al.
+/// NeurIPS 2022; modules.md §2, §5.1). By default the blocks run in 'original' mode (no DFC attention), which is what reproduces the
+/// published table. YAML <c>[c2, shortcut=False, g=1, e=0.5, attn=False]</c>: the fifth argument <c>attn</c> (index 4) set to True
+/// gives every block's ghost1 DFC attention (needs feature maps of at least 2×2).
+/// </summary>
+public static class C2fGhostBottleneckV2
+{
+    public const int AttnArgIndex = 4;
+
+    public static LayerBuild Build(LayerContext ctx)
+    {
+        ctx.ExpectArgs(1, AttnArgIndex + 1, "[c2, shortcut=False, g=1, e=0.5, attn=False]");
+        bool attn = ctx.Bool(AttnArgIndex, "attn", false);
+        int layerId = attn ? 2 : 0;   // the reference's rule: layer_id ≤ 1 → 'original', otherwise 'attn'
+        // C2f.BuildWith parses the first four arguments; hand it a view without the attn flag, then show the full row.
+        var inner = ctx.ArgCount > AttnArgIndex ? WithArgs(ctx, ctx.Args.Take(AttnArgIndex).ToArray()) : ctx;
+        var built = C2f.BuildWith(inner, _ => ch => new GhostBottleneckV2(ch, ch, ch, layerId: layerId));
+        return ctx.ArgCount > AttnArgIndex ? built with { ShownArgs = [.. built.ShownArgs, ctx.Args[AttnArgIndex]] } : built;
+    }
+
+    private static LayerContext WithArgs(LayerContext ctx, IReadOnlyList<object?> args)
+    {
+        var channels = Enumerable.Range(0, ctx.Index).Select(ctx.ChannelsOf).ToArray();
+        return new LayerContext(ctx.File, ctx.Index, ctx.From, ctx.Repeats, ctx.Module, args, channels, ctx.InputChannels,
+            ctx.Nc, ctx.Width, ctx.MaxChannels, ctx.Act);
+    }
+}

@@ -1,0 +1,43 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn.Modules;
+
+/// <summary>
+/// GhostNet's squeeze-and-excitation (huawei-noah ghostnet_pytorch / ghostnetv2 <c>SqueezeExcite</c>): global pool →
+/// 1×1 conv with bias to _make_divisible(c·se_ratio, 4) → ReLU → 1×1 conv with bias back to c → gate x with hard_sigmoid.
+/// </summary>
+public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+{
+    private readonly AdaptiveAvgPool2d avg_pool;
+    private readonly Conv2d conv_reduce, conv_expand;
+    private readonly nn.Module<Tensor, Tensor> act1;
+
+    public SqueezeExcite(long inChs, double seRatio = 0.25, int divisor = 4) : base(nameof(SqueezeExcite))
+    {
+        long reduced = GhostNetChannels.MakeDivisible(inChs * seRatio, divisor);
+        avg_pool = nn.AdaptiveAvgPool2d(1);
+        conv_reduce = nn.Conv2d(inChs, reduced, 1, bias: true);
+        act1 = nn.ReLU(inplace: true);
+        conv_expand = nn.Conv2d(reduced, inChs, 1, bias: true);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var s = conv_expand.call(act1.call(conv_reduce.call(avg_pool.call(x))));  // (B, C, 1, 1)
+        return x * HardSigmoid(s);
+    }
+
+    /// <summary>GhostNet's <c>hard_sigmoid</c>: relu6(x + 3) / 6.</summary>
+    public static Tensor HardSigmoid(Tensor x) => nn.functional.relu6(x + 3.0) / 6.0;
+
+    /// <summary>YAML <c>[se_ratio=0.25]</c>; output channels = input channels.</summary>
+    public static LayerBuild Build(LayerContext ctx)
+    {
+        ctx.ExpectArgs(0, 1, "[se_ratio=0.25]");
+        int c1 = ctx.C1;
+        return new LayerBuild(new SqueezeExcite(c1, ctx.Double(0, "se_ratio", 0.25)), c1, [c1, .. ctx.Args]);
+    }
+}
