@@ -27,9 +27,9 @@ public sealed class BasicStage : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => blocks.call(x);
 
     /// <summary>
-    /// YAML <c>[dim, depth=1, n_div=4, mlp_ratio=2, act='ReLU', drop_path=0.0]</c>, following the FasterNet-backbone YOLOv8 YAMLs:
+    /// YAML <c>[dim, depth=1, n_div=4, mlp_ratio=2, act='ReLU', drop_path=0.0 | [start, end]]</c>, following the FasterNet-backbone YOLOv8 YAMLs:
     /// the block works at dim = c1 (parse_model pops the scaled c2), so the width-scaled <c>dim</c> must equal c1.
-    /// <c>act</c> (e.g. 'GELU' for T0/T1) and a constant <c>drop_path</c> rate are GhostYolo extensions; the YOLO tutorial fixes ReLU and 0.
+    /// <c>act</c> (e.g. 'GELU' for T0/T1) and <c>drop_path</c> are GhostYolo extensions; the YOLO tutorial fixes ReLU and 0.
     /// </summary>
     public static LayerBuild Build(LayerContext ctx)
     {
@@ -38,9 +38,27 @@ public sealed class BasicStage : nn.Module<Tensor, Tensor>
         if (dim != c1) throw ctx.Fail($"dim {ctx.Int(0, "dim")} scales to {dim} but the input has {c1} channels; BasicStage keeps its input width, so write the previous layer's channels");
         if (depth < 1) throw ctx.Fail($"depth must be at least 1, got {depth}");
         var act = ActivationFactory(ctx, ctx.String(4, "act", "ReLU"));
-        double rate = ctx.Double(5, "drop_path", 0.0);
-        var m = new BasicStage(c1, depth, act, ctx.Int(2, "n_div", 4), ctx.Double(3, "mlp_ratio", 2.0), Enumerable.Repeat(rate, depth).ToArray());
+        var m = new BasicStage(c1, depth, act, ctx.Int(2, "n_div", 4), ctx.Double(3, "mlp_ratio", 2.0), DropPathRates(ctx, 5, depth));
         return new LayerBuild(m, c1, [c1, .. ctx.Args.Skip(1)]);
+    }
+
+    /// <summary>
+    /// drop_path as one rate for every block, or <c>[start, end]</c> spread linearly over the stage's blocks — the stage's slice of
+    /// FasterNet's <c>linspace(0, drop_path_rate, sum(depths))</c>.
+    /// </summary>
+    internal static double[] DropPathRates(LayerContext ctx, int i, int depth)
+    {
+        double[] rates;
+        if (i < ctx.ArgCount && ctx.Args[i] is IReadOnlyList<object?> pair)
+        {
+            if (pair.Count != 2) throw ctx.Fail($"drop_path must be a number or [start, end], got {LayerContext.FormatArg(pair)}");
+            double start = Convert.ToDouble(pair[0], System.Globalization.CultureInfo.InvariantCulture);
+            double end = Convert.ToDouble(pair[1], System.Globalization.CultureInfo.InvariantCulture);
+            rates = Enumerable.Range(0, depth).Select(k => depth == 1 ? start : start + (end - start) * k / (depth - 1)).ToArray();
+        }
+        else rates = Enumerable.Repeat(ctx.Double(i, "drop_path", 0.0), depth).ToArray();
+        if (rates.Any(r => r is < 0 or >= 1)) throw ctx.Fail($"drop_path rates must lie in [0, 1), got {LayerContext.FormatArg(ctx.Args[i])}");
+        return rates;
     }
 
     /// <summary>Validates an activation name once and returns a factory making a fresh instance per use.</summary>
