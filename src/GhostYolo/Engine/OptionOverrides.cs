@@ -65,7 +65,7 @@ public static class OptionOverrides
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (Nullable.GetUnderlyingType(type) is not null || !type.IsValueType)
-            if (value is "null" or "None" or "") return null;
+            if (value is "null" or "None" || (value == "" && t != typeof(string))) return null;
         try
         {
             if (t == typeof(bool)) return value.ToLowerInvariant() switch { "true" or "1" or "yes" => true, "false" or "0" or "no" => false, _ => throw new FormatException() };
