@@ -17,7 +17,7 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
         conv = nn.Sequential(
             new GhostConv(c1, c, 1, 1, 1, act),
             s == 2 ? new DWConv(c, c, k, s, Activations.Identity()) : nn.Identity(),
-            new GhostConv(c, c2, 1, 1, 1, Activations.Identity()));
+            new GhostConv(c, c2, 1, 1, 1, null));
         shortcut = s == 2
             ? nn.Sequential(new DWConv(c1, c1, k, s, Activations.Identity()), new Conv(c1, c2, 1, 1, Activations.Identity()))
             : nn.Identity();
