@@ -1,16 +1,11 @@
-using System.Globalization;
 using GhostYolo.Nn;
 using TorchSharp;
-using YamlDotNet.RepresentationModel;
 using static GhostYolo.Tests.Nn.Modules.BlockTestKit;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Tests.Nn.Modules;
 
-/// <summary>
-/// Builds the cfg/models/cls YAMLs row by row through the registry factories (a minimal sequential builder: every row
-/// is [-1, 1, module, args], no scales) and checks their parameter totals against the references.
-/// </summary>
+/// <summary>Builds the cfg/models/cls YAMLs with the model builder and checks their parameter totals against the references.</summary>
 public class ClsYamlTests
 {
     private static string CfgPath(string file)
@@ -20,49 +15,14 @@ public class ClsYamlTests
         throw new DirectoryNotFoundException("GhostYolo.sln not found above the test binaries");
     }
 
-    private static nn.Module<Tensor, Tensor> Build(string file, out int inputChannels)
+    /// <summary>Builds a cls YAML with the model builder (its 256×256 stride pass is also the channel check).</summary>
+    private static DetectionModel Build(string file, out int inputChannels)
     {
-        var path = CfgPath(file);
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(path)) stream.Load(reader);
-        var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        int nc = int.Parse(((YamlScalarNode)root["nc"]).Value!, CultureInfo.InvariantCulture);
-        inputChannels = root.Children.TryGetValue(new YamlScalarNode("ch"), out var chNode) ? int.Parse(((YamlScalarNode)chNode).Value!, CultureInfo.InvariantCulture) : 3;
-        var rows = ((YamlSequenceNode)root["backbone"]).Children.ToList();
-        if (root.Children.TryGetValue(new YamlScalarNode("head"), out var head)) rows.AddRange(((YamlSequenceNode)head).Children);
-
-        var registry = ModuleRegistry.CreateDefault();
-        var act = nn.SiLU();
-        var layers = new List<nn.Module<Tensor, Tensor>>();
-        var channels = new List<int>();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var row = (YamlSequenceNode)rows[i];
-            Assert.Equal("-1", ((YamlScalarNode)row[0]).Value);
-            Assert.Equal("1", ((YamlScalarNode)row[1]).Value);
-            var name = ((YamlScalarNode)row[2]).Value!;
-            var args = ((YamlSequenceNode)row[3]).Children.Select(a => Arg(a, nc)).ToArray();
-            Assert.True(registry.TryGet(name, out var spec), $"{file}: layer {i}: unknown module {name}");
-            var ctx = new LayerContext(path, i, [i == 0 ? -1 : i - 1], 1, name, args, channels.ToArray(), inputChannels, nc, 1.0, int.MaxValue, act);
-            var built = spec.Factory(ctx);
-            layers.Add((nn.Module<Tensor, Tensor>)built.Module);
-            channels.Add(built.OutChannels);
-        }
-        return nn.Sequential(layers.ToArray());
+        var model = new ModelBuilder().Build(CfgPath(file));
+        inputChannels = model.Definition.InputChannels;
+        Assert.Null(model.Head);
+        return model;
     }
-
-    private static object? Arg(YamlNode node, int nc) => node switch
-    {
-        YamlSequenceNode seq => seq.Children.Select(c => Arg(c, nc)).ToList(),
-        YamlScalarNode { Value: "nc" } => nc,
-        YamlScalarNode { Value: "None" } => null,
-        YamlScalarNode { Value: "True" } => true,
-        YamlScalarNode { Value: "False" } => false,
-        YamlScalarNode s when int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
-        YamlScalarNode s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-        YamlScalarNode s => s.Value,
-        _ => throw new InvalidDataException($"unexpected YAML node {node}"),
-    };
 
     [Fact]
     public void GhostNet_1x_has_the_reference_param_count_and_outputs_logits()
