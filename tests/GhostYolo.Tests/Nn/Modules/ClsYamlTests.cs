@@ -88,8 +88,11 @@ public class ClsYamlTests
         Assert.Equal(64, ch);
         Assert.Equal(37_696, Params(ghost));
         AssertShapes(ghost, [1, 64, 32, 32], [1, 128, 32, 32]);
+        // thop MACs on 1×64×32×32 (§11): 36,864·1,024 + 576·1,024 + 2 BNs · 4 · 65,536.
+        Assert.Equal(38_862_848, GhostYolo.Nn.Profiling.MacCounter.Count(ghost, 32, 32));
         using var conv = Build("conv3x3-64-128.yaml", out _);
         Assert.Equal(73_856, Params(conv));
         AssertShapes(conv, [1, 64, 32, 32], [1, 128, 32, 32]);
+        Assert.Equal(75_497_472, GhostYolo.Nn.Profiling.MacCounter.Count(conv, 32, 32));   // bias not counted
     }
 }
