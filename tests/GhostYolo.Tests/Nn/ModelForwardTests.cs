@@ -56,8 +56,9 @@ public class ModelForwardTests
         model.Fuse();
         Assert.True(model.IsFused);
         var after = model.call(x);
-        var diff = (before - after).abs().max().item<float>();
-        Assert.True(diff < 1e-4, $"max |unfused − fused| = {diff}");
+        // Relative to the output's magnitude: v5/v8 outputs are in pixels, so absolute float32 noise scales with them.
+        var diff = ((before - after).abs().max() / before.abs().max()).item<float>();
+        Assert.True(diff < 1e-5, $"max |unfused − fused| / max |unfused| = {diff}");
     }
 
     /// <summary>Non-trivial BN statistics, so fusion is really exercised (fresh BNs are the identity).</summary>

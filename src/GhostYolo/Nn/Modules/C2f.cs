@@ -36,10 +36,11 @@ public class C2f : nn.Module<Tensor, Tensor>
         return cv2.call(cat(y, 1));                            // (B, (2+n)c, H, W) → (B, c2, H, W)
     }
 
-    /// <summary>Factory for any C2f-shaped YAML module <c>[c2, shortcut=False, g=1, e=0.5]</c> with n inserted.</summary>
-    public static LayerBuild BuildWith(LayerContext ctx, Func<LayerContext, BlockFactory?> block)
+    /// <summary>Factory for any C2f-shaped YAML module <c>[c2, shortcut=False, g=1, e=0.5, …extra]</c> with n inserted;
+    /// <paramref name="extraArgs"/> block-specific arguments may follow the four C2f ones (read them from <c>ctx</c>).</summary>
+    public static LayerBuild BuildWith(LayerContext ctx, Func<LayerContext, BlockFactory?> block, int extraArgs = 0, string extraSignature = "")
     {
-        ctx.ExpectArgs(1, 4, "[c2, shortcut=False, g=1, e=0.5]");
+        ctx.ExpectArgs(1, 4 + extraArgs, $"[c2, shortcut=False, g=1, e=0.5{extraSignature}]");
         int c1 = ctx.C1, c2 = ctx.ScaleWidth(ctx.Int(0, "c2"));
         var module = new C2f(c1, c2, ctx.Repeats, ctx.Bool(1, "shortcut", false), ctx.Int(2, "g", 1), ctx.Double(3, "e", 0.5), ctx.Act, block(ctx));
         return new LayerBuild(module, c2, [c1, c2, ctx.Repeats, .. ctx.Args.Skip(1)]);

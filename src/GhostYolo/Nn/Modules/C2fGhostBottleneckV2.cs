@@ -12,19 +12,8 @@ public static class C2fGhostBottleneckV2
 
     public static LayerBuild Build(LayerContext ctx)
     {
-        ctx.ExpectArgs(1, AttnArgIndex + 1, "[c2, shortcut=False, g=1, e=0.5, attn=False]");
-        bool attn = ctx.Bool(AttnArgIndex, "attn", false);
+        bool attn = ctx.ArgCount > AttnArgIndex && ctx.Bool(AttnArgIndex, "attn");
         int layerId = attn ? 2 : 0;   // the reference's rule: layer_id ≤ 1 → 'original', otherwise 'attn'
-        // C2f.BuildWith parses the first four arguments; hand it a view without the attn flag, then show the full row.
-        var inner = ctx.ArgCount > AttnArgIndex ? WithArgs(ctx, ctx.Args.Take(AttnArgIndex).ToArray()) : ctx;
-        var built = C2f.BuildWith(inner, _ => ch => new GhostBottleneckV2(ch, ch, ch, layerId: layerId));
-        return ctx.ArgCount > AttnArgIndex ? built with { ShownArgs = [.. built.ShownArgs, ctx.Args[AttnArgIndex]] } : built;
-    }
-
-    private static LayerContext WithArgs(LayerContext ctx, IReadOnlyList<object?> args)
-    {
-        var channels = Enumerable.Range(0, ctx.Index).Select(ctx.ChannelsOf).ToArray();
-        return new LayerContext(ctx.File, ctx.Index, ctx.From, ctx.Repeats, ctx.Module, args, channels, ctx.InputChannels,
-            ctx.Nc, ctx.Width, ctx.MaxChannels, ctx.Act);
+        return C2f.BuildWith(ctx, _ => ch => new GhostBottleneckV2(ch, ch, ch, layerId: layerId), extraArgs: 1, ", attn=False");
     }
 }
