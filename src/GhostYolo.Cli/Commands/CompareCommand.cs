@@ -18,17 +18,18 @@ public static class CompareCommand
         var speed = new Option<bool>("--speed") { Description = "Also measure CPU latency (fused, batch 1, median after warm-up) and FPS" };
         var runs = new Option<int>("--runs") { Description = "Timed forward passes per model with --speed", DefaultValueFactory = _ => 20 };
         var macs = new Option<bool>("--macs") { Description = "Report raw multiply-accumulates (thop convention) at --imgsz instead of GFLOPs" };
+        var paperMacs = new Option<bool>("--paper-macs") { Description = "With --macs: count convs and linears only, the GhostNet/FasterNet papers' convention (BN folded, pooling ignored)" };
         var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var threads = CommonOptions.Threads();
         var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3)" };
         var cmd = new Command("compare", "Compare models: layers, parameters, GFLOPs, size and (with --speed) latency")
-            { models, nc, imgsz, fused, speed, runs, macs, format, threads, leaves };
+            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves };
         cmd.SetAction(r =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
             var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
-                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules);
+                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop);
             var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
             Console.Write(Render(rows, options, r.GetValue(format)!));
             return 0;
@@ -36,7 +37,7 @@ public static class CompareCommand
         return cmd;
     }
 
-    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule);
+    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop);
 
     public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency);
 
@@ -45,7 +46,7 @@ public static class CompareCommand
         using var model = new ModelBuilder().Build(name, o.Nc);
         if (o.Fused) model.Fuse();
         var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
-        double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz) : null;
+        double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz, o.Convention) : null;
         Latency? latency = null;
         if (o.Speed)
         {
@@ -65,7 +66,7 @@ public static class CompareCommand
             var p = r.Profile;
             var cells = new List<string>
             {
-                p.Name + (p.Fused ? " (fused)" : ""), p.Layers.ToString(ci),
+                p.Name, p.Layers.ToString(ci),
                 csv ? p.Parameters.ToString(ci) : p.Parameters.ToString("N0", ci),
                 csv ? p.Gradients.ToString(ci) : p.Gradients.ToString("N0", ci),
                 o.Macs ? (csv ? r.Macs!.Value.ToString("F0", ci) : r.Macs!.Value.ToString("N0", ci)) : p.GFlops.ToString(csv ? "F3" : "F1", ci),

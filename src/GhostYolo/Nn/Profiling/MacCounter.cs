@@ -4,6 +4,15 @@ using static TorchSharp.torch;
 
 namespace GhostYolo.Nn.Profiling;
 
+/// <summary>Which operations a MAC count includes.</summary>
+public enum MacConvention
+{
+    /// <summary>thop (what ultralytics' GFLOPs use): convs, linears, 4 per BatchNorm element, adaptive pooling.</summary>
+    Thop,
+    /// <summary>The GhostNet / FasterNet papers: convolutions and linear layers only (BN folded, pooling ignored).</summary>
+    Paper,
+}
+
 /// <summary>
 /// Counts multiply-accumulates with thop's rules (what ultralytics' GFLOPs are built on) through forward hooks:
 /// Conv2d = output elements · (c_in/groups) · kh · kw (bias ignored); BatchNorm2d = 4 · input elements (affine);
@@ -12,7 +21,7 @@ namespace GhostYolo.Nn.Profiling;
 public static class MacCounter
 {
     /// <summary>MACs of one forward pass of <paramref name="model"/> on zeros(1, ch, h, w) (raw head outputs, eval mode).</summary>
-    public static double Count(DetectionModel model, int height, int width)
+    public static double Count(DetectionModel model, int height, int width, MacConvention convention = MacConvention.Thop)
     {
         double macs = 0;
         var hooks = new List<Action>();
@@ -28,13 +37,13 @@ public static class MacCounter
                         return output;
                     }).remove);
                     break;
-                case BatchNorm2d bn:
+                case BatchNorm2d bn when convention == MacConvention.Thop:
                     hooks.Add(bn.register_forward_hook((mod, input, output) => { macs += 4.0 * input.numel(); return output; }).remove);
                     break;
                 case Linear lin:
                     hooks.Add(lin.register_forward_hook((mod, input, output) => { macs += (double)lin.weight!.shape[1] * output.numel(); return output; }).remove);
                     break;
-                case AdaptiveAvgPool2d pool:
+                case AdaptiveAvgPool2d pool when convention == MacConvention.Thop:
                     hooks.Add(pool.register_forward_hook((mod, input, output) =>
                     {
                         double kernel = (double)input.shape[^1] / output.shape[^1] * input.shape[^2] / output.shape[^2];
