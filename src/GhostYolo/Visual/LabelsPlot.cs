@@ -43,7 +43,7 @@ public static class LabelsPlot
     {
         Cv2.Rectangle(img, r, Scalar.All(0), 1);
         Text(img, xLabel, r.X + r.Width / 2 - 15, r.Bottom + 30);
-        Text(img, yLabel, r.X - 35, r.Y + r.Height / 2);
+        Text(img, yLabel, r.X - 35, r.Y - 6);
     }
 
     private static void Instances(Mat img, List<NormBox> boxes, IReadOnlyList<string> names)
@@ -84,7 +84,7 @@ public static class LabelsPlot
     private static void Scatter(Mat img, Rect panel, IEnumerable<(float X, float Y)> points, string xLabel, string yLabel)
     {
         var r = Plot(panel);
-        // A 2-D histogram rendered as blue shades (like seaborn's histplot in ultralytics).
+        // A 2-D histogram rendered as blue shades (like seaborn's histplot in ultralytics); y grows upwards.
         const int Bins = 50;
         var hist = new int[Bins, Bins];
         int max = 1;
@@ -100,7 +100,7 @@ public static class LabelsPlot
                 if (hist[i, j] == 0) continue;
                 double t = Math.Sqrt((double)hist[i, j] / max);
                 var color = new Scalar(255 - 60 * t, 230 - 170 * t, 200 - 190 * t);
-                Cv2.Rectangle(img, new Rect(r.X + (int)(i * cw), r.Y + (int)(j * ch), (int)Math.Ceiling(cw), (int)Math.Ceiling(ch)), color, -1);
+                Cv2.Rectangle(img, new Rect(r.X + (int)(i * cw), r.Y + (int)((Bins - 1 - j) * ch), (int)Math.Ceiling(cw), (int)Math.Ceiling(ch)), color, -1);
             }
         Axes(img, r, xLabel, yLabel);
         Text(img, "0", r.X - 10, r.Bottom + 12, 0.33);
