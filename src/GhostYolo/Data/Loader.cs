@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Data;
@@ -19,9 +20,15 @@ public sealed record LoaderOptions
 /// Parallel batch loader (ultralytics <c>InfiniteDataLoader</c> + <c>collate_fn</c>). Batch b is built by worker
 /// b mod N, each worker filling a bounded queue, and batches are yielded in order. Every sample's randomness comes
 /// from (seed, epoch, index) and the Mosaic buffer from the epoch order, so output is identical for any worker count.
+/// An image that fails to load mid-epoch (deleted, unreadable) is skipped with a warning and counted, never a crash.
 /// </summary>
-public sealed class Loader(YoloDataset dataset, LoaderOptions options)
+public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null)
 {
+    private int _skipped;
+
+    /// <summary>Samples skipped because their image could not be loaded (since construction).</summary>
+    public int SkippedSamples => Volatile.Read(ref _skipped);
+
     public YoloDataset Dataset { get; } = dataset;
     public LoaderOptions Options { get; } = options.BatchSize > 0 ? options : throw new ArgumentException("BatchSize must be positive", nameof(options));
 
@@ -48,19 +55,19 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options)
             for (int b = 0; b < nb; b++)
             {
                 ct.ThrowIfCancellationRequested();
-                yield return BuildBatch(order, b, epoch);
+                if (BuildBatch(order, b, epoch) is { } one) yield return one;
             }
             yield break;
         }
 
         int nw = Math.Min(Options.Workers, nb);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var queues = new BlockingCollection<Batch>[nw];
+        var queues = new BlockingCollection<Batch?>[nw];
         var errors = new Exception?[nw];
         var threads = new Thread[nw];
         for (int w = 0; w < nw; w++)
         {
-            queues[w] = new BlockingCollection<Batch>(Math.Max(1, Options.Prefetch));
+            queues[w] = new BlockingCollection<Batch?>(Math.Max(1, Options.Prefetch));
             int wi = w;
             threads[w] = new Thread(() =>
             {
@@ -70,7 +77,7 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options)
                     {
                         var batch = BuildBatch(order, b, epoch);
                         try { queues[wi].Add(batch, cts.Token); }
-                        catch (OperationCanceledException) { batch.Dispose(); break; }
+                        catch (OperationCanceledException) { batch?.Dispose(); break; }
                     }
                 }
                 catch (Exception e) { errors[wi] = e; }
@@ -85,7 +92,7 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options)
                 int w = b % nw;
                 if (!queues[w].TryTake(out var batch, Timeout.Infinite, ct))
                     throw new InvalidOperationException($"loader worker {w} failed: {errors[w]?.Message}", errors[w]);
-                yield return batch;
+                if (batch is not null) yield return batch;
             }
         }
         finally
@@ -94,26 +101,34 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options)
             foreach (var t in threads) t.Join();
             foreach (var q in queues)
             {
-                while (q.TryTake(out var left)) left.Dispose();
+                while (q.TryTake(out var left)) left?.Dispose();
                 q.Dispose();
             }
         }
     }
 
-    /// <summary>Builds and collates batch <paramref name="b"/> of an epoch order.</summary>
-    private Batch BuildBatch(int[] order, int b, int epoch)
+    /// <summary>Builds and collates batch <paramref name="b"/> of an epoch order; null when no sample could be loaded.</summary>
+    private Batch? BuildBatch(int[] order, int b, int epoch)
     {
         int start = b * Options.BatchSize, end = Math.Min(order.Length, start + Options.BatchSize);
         int keep = Math.Max(1, Dataset.BufferLength - 1);
-        var samples = new FormattedSample[end - start];
+        var samples = new List<FormattedSample>(end - start);
         for (int p = start; p < end; p++)
         {
             // Mosaic buffer = the images loaded just before this one in the epoch order (plus itself).
             int from = Math.Max(0, p - keep + 1);
             var buffer = new ArraySegment<int>(order, from, p - from + 1);
-            samples[p - start] = Dataset.GetItem(order[p], epoch, Options.Seed, buffer);
+            try
+            {
+                samples.Add(Dataset.GetItem(order[p], epoch, Options.Seed, buffer));
+            }
+            catch (DatasetException e)
+            {
+                Interlocked.Increment(ref _skipped);
+                logger?.LogWarning("skipping sample: {Message}", e.Message);
+            }
         }
-        return Collate(samples);
+        return samples.Count > 0 ? Collate(samples) : null;
     }
 
     /// <summary>Stacks images to uint8 (B,3,H,W) and labels to float32 (N,6) [batch_index, class, cx, cy, w, h].</summary>

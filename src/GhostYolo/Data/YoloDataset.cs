@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GhostYolo.Data.Transforms;
 using OpenCvSharp;
 
@@ -120,16 +119,7 @@ public sealed class YoloDataset : ISampleSource, IDisposable
     private static FormattedSample Format(Sample s)
     {
         int h = s.Image.Rows, w = s.Image.Cols;
-        var chw = new byte[3 * h * w];
-        var ch = Cv2.Split(s.Image);
-        try
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                Marshal.Copy(ch[c].Data, chw, (2 - c) * h * w, h * w); // split planes are continuous; BGR plane c → RGB plane 2−c
-            }
-        }
-        finally { foreach (var m in ch) m.Dispose(); }
+        var chw = ImageTensor.ToChwRgb(s.Image);
         var labels = new float[s.Boxes.Count * 5];
         for (int i = 0; i < s.Boxes.Count; i++)
         {

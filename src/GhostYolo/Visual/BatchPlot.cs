@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GhostYolo.Data;
 using OpenCvSharp;
 
@@ -26,13 +25,12 @@ public static class BatchPlot
         double scale = Math.Min(1.0, maxSize / (double)ns / Math.Max(h, w));
         int th = (int)Math.Ceiling(h * scale), tw = (int)Math.Ceiling(w * scale);
         var mosaic = new Mat(ns * th, ns * tw, MatType.CV_8UC3, Scalar.All(255));
-        var pixels = batch.Images.data<byte>().ToArray();   // (B, 3, H, W) RGB
         var targets = batch.Targets.data<float>().ToArray(); // (N, 6)
-        int plane = h * w;
         int lw = Math.Max(1, (int)Math.Round(Math.Max(th, tw) / 200.0));
         for (int i = 0; i < bs; i++)
         {
-            using var tile = ToBgr(pixels, i * 3 * plane, h, w);
+            using var chw = batch.Images[i];                   // (3, H, W) RGB
+            using var tile = ImageTensor.ToBgr(chw);
             using var resized = new Mat();
             if (scale < 1) Cv2.Resize(tile, resized, new Size(tw, th), 0, 0, InterpolationFlags.Linear); else tile.CopyTo(resized);
             var boxes = new List<DrawBox>();
@@ -50,26 +48,5 @@ public static class BatchPlot
             Cv2.PutText(mosaic, file.Length > 40 ? file[..40] : file, new Point(x0 + 5, y0 + 15), HersheyFonts.HersheySimplex, 0.4, new Scalar(220, 220, 220), 1, LineTypes.AntiAlias);
         }
         return mosaic;
-    }
-
-    /// <summary>One CHW RGB image from a flat byte buffer → HWC BGR Mat.</summary>
-    private static Mat ToBgr(byte[] data, int offset, int h, int w)
-    {
-        var planes = new Mat[3];
-        try
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                planes[2 - c] = new Mat(h, w, MatType.CV_8UC1);
-                Marshal.Copy(data, offset + c * h * w, planes[2 - c].Data, h * w);
-            }
-            var bgr = new Mat();
-            Cv2.Merge(planes, bgr);
-            return bgr;
-        }
-        finally
-        {
-            foreach (var p in planes) p?.Dispose();
-        }
     }
 }

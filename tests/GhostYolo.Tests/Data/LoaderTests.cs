@@ -123,3 +123,20 @@ public class LoaderTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
         Assert.Equal(2, n);
     }
 }
+
+public class LoaderSkipTests
+{
+    [Fact]
+    public void ImageDeletedAfterScan_IsSkippedAndCounted()
+    {
+        using var d = new TempDir();
+        for (int i = 0; i < 4; i++) { d.Image($"images/train/{i}.png", 30, 40); d.Text($"labels/train/{i}.txt", "0 0.5 0.5 0.5 0.5\n"); }
+        var index = LabelIndex.Scan(ImageFiles.ExpandAll([d.File("images/train")]), 1);
+        File.Delete(d.File("images/train/2.png"));
+        using var ds = YoloDataset.ForValidation(index, ["a"], imgsz: 32, batchSize: 2);
+        var loader = new Loader(ds, new LoaderOptions { BatchSize = 2, Workers = 2 });
+        var sizes = loader.GetBatches(0).Select(b => { using (b) return b.Size; }).ToList();
+        Assert.Equal(3, sizes.Sum());
+        Assert.Equal(1, loader.SkippedSamples);
+    }
+}
