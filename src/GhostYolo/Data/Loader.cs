@@ -22,9 +22,18 @@ public sealed record LoaderOptions
 /// from (seed, epoch, index) and the Mosaic buffer from the epoch order, so output is identical for any worker count.
 /// An image that fails to load mid-epoch (deleted, unreadable) is skipped with a warning and counted, never a crash.
 /// </summary>
-public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null)
+public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null) : IDisposable
 {
     private int _skipped;
+
+    /// <summary>True when this loader created <see cref="Dataset"/> (see <see cref="Loaders"/>) and disposes it.</summary>
+    internal bool OwnsDataset { get; init; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (OwnsDataset) Dataset.Dispose();
+    }
 
     /// <summary>Samples skipped because their image could not be loaded (since construction).</summary>
     public int SkippedSamples => Volatile.Read(ref _skipped);

@@ -140,3 +140,18 @@ public class LoaderSkipTests
         Assert.Equal(1, loader.SkippedSamples);
     }
 }
+
+public class LoadersFactoryTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
+{
+    [Fact]
+    public void TrainAndVal_FromDefinition()
+    {
+        using var train = Loaders.Train(fx.Definition, imgsz: 64, batchSize: 8, workers: 1);
+        using var val = Loaders.Val(fx.Definition, imgsz: 64, batchSize: 4, workers: 1);
+        Assert.Equal(2, train.BatchCount);
+        Assert.Equal(2, val.BatchCount);
+        using var first = train.GetBatches(0).First();
+        Assert.Equal([8L, 3, 64, 64], first.Images.shape);
+        Assert.All(val.GetBatches(0).ToList(), b => { using (b) Assert.NotNull(b.Items[0].RatioPad); });
+    }
+}
