@@ -127,4 +127,19 @@ public class TransformTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
             Assert.Equal(areaBefore, areaAfter, 0.5);
         }
     }
+
+    [Fact]
+    public void CloseMosaic_RebuildsWithoutMosaicAndMixUp()
+    {
+        var src = new OneImageSource(64);
+        var open = TrainTransforms.Build(new AugmentOptions { Mixup = 0.2 }, 64, src);
+        Assert.Equal([typeof(Mosaic), typeof(RandomPerspective), typeof(MixUp), typeof(RandomHsv), typeof(RandomFlip), typeof(RandomFlip)],
+            open.Steps.Select(t => t.GetType()));
+        var closed = TrainTransforms.Build(new AugmentOptions { Mixup = 0.2 }.WithoutMosaic(), 64, src);
+        Assert.Equal([typeof(RandomPerspective), typeof(RandomHsv), typeof(RandomFlip), typeof(RandomFlip)], closed.Steps.Select(t => t.GetType()));
+        // Without mosaic every image is letterboxed to imgsz first, then the random scale/translate still apply.
+        using var s = src.LoadImageAndLabel(0);
+        closed.Apply(s, new Random(3));
+        Assert.Equal((64, 64), (s.Image.Rows, s.Image.Cols));
+    }
 }
