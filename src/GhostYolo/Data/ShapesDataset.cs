@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using OpenCvSharp;
+
+namespace GhostYolo.Data;
+
+/// <summary>
+/// Synthetic detection dataset of filled and outlined shapes on noisy, gradient and textured backgrounds, with YOLO
+/// labels tight around the visible part, a <c>data.yaml</c> and a short test video. Deterministic per seed: each image
+/// draws from its own (seed, split, index) RNG, so the parallel generation order does not matter.
+/// </summary>
+public static class ShapesDataset
+{
+    /// <summary>Writes the dataset into <see cref="ShapesOptions.OutDir"/>.</summary>
+    public static ShapesResult Generate(ShapesOptions o, CancellationToken ct = default)
+    {
+        if (o.Classes < 1) throw new ArgumentException("Classes must be ≥ 1", nameof(o));
+        string root = Path.GetFullPath(o.OutDir);
+        var names = ShapeRenderer.Names(o.Classes);
+        int instances = 0;
+        foreach (var (split, count, splitId) in new[] { ("train", o.Train, 0), ("val", o.Val, 1) })
+        {
+            string imgDir = Path.Combine(root, "images", split), lblDir = Path.Combine(root, "labels", split);
+            Directory.CreateDirectory(imgDir);
+            Directory.CreateDirectory(lblDir);
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, i =>
+            {
+                var rng = new Random(SampleSeeds.Derive(o.Seed, splitId, i));
+                int w = o.ImgSize, h = o.ImgSize;
+                // Half the images are non-square so rectangular validation batches get exercised.
+                if (rng.NextDouble() < 0.5)
+                {
+                    int shortSide = (int)Math.Round(o.ImgSize * rng.Uniform(0.6, 1.0));
+                    if (rng.NextDouble() < 0.5) h = shortSide; else w = shortSide;
+                }
+                using var img = Background(h, w, rng);
+                var boxes = DrawShapes(img, rng, o);
+                string stem = i.ToString("D6", CultureInfo.InvariantCulture);
+                Cv2.ImWrite(Path.Combine(imgDir, stem + ".jpg"), img, [(int)ImwriteFlags.JpegQuality, 95]);
+                File.WriteAllText(Path.Combine(lblDir, stem + ".txt"), FormatLabels(boxes, w, h));
+                Interlocked.Add(ref instances, boxes.Count);
+            });
+        }
+        string yaml = Path.Combine(root, "data.yaml");
+        var sb = new StringBuilder();
+        sb.AppendLine("# Synthetic shapes dataset written by ghostyolo (ShapesDataset.Generate)");
+        sb.AppendLine("path: .");
+        sb.AppendLine("train: images/train");
+        sb.AppendLine("val: images/val");
+        sb.AppendLine("names:");
+        for (int c = 0; c < names.Count; c++) sb.AppendLine($"  {c}: {names[c]}");
+        File.WriteAllText(yaml, sb.ToString());
+
+        string? video = null;
+        int frames = 0;
+        if (o.Video && o.VideoFrames > 0)
+        {
+            video = Path.Combine(root, "video.mp4");
+            frames = ShapesVideo.Write(video, Path.Combine(root, "video_labels.txt"), o);
+        }
+        return new ShapesResult(yaml, o.Train, o.Val, instances, video, frames, names);
+    }
+
+    /// <summary>YOLO label text for pixel boxes of an image of size (w, h).</summary>
+    internal static string FormatLabels(IEnumerable<(int Cls, Rect Box)> boxes, int w, int h)
+    {
+        var sb = new StringBuilder();
+        foreach (var (cls, r) in boxes)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{cls} {(r.X + r.Width / 2.0) / w:F6} {(r.Y + r.Height / 2.0) / h:F6} {(double)r.Width / w:F6} {(double)r.Height / h:F6}"));
+        return sb.ToString();
+    }
+
+    /// <summary>Noise, gradient or texture background.</summary>
+    internal static Mat Background(int h, int w, Random rng)
+    {
+        var px = new byte[h * w * 3];
+        int kind = rng.Next(3);
+        var c1 = new double[] { rng.Next(256), rng.Next(256), rng.Next(256) };
+        var c2 = new double[] { rng.Next(256), rng.Next(256), rng.Next(256) };
+        double noise = rng.Uniform(0, 40);
+        double ang = rng.Uniform(0, 2 * Math.PI), ca = Math.Cos(ang), sa = Math.Sin(ang);
+        double fx = rng.Uniform(0.02, 0.15), fy = rng.Uniform(0.02, 0.15);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                double t = kind switch
+                {
+                    0 => 0,
+                    1 => Math.Clamp(((x - w / 2.0) * ca + (y - h / 2.0) * sa) / Math.Max(w, h) + 0.5, 0, 1),
+                    _ => 0.5 + 0.25 * (Math.Sin(x * fx) + Math.Sin(y * fy + x * fx * 0.3)),
+                };
+                double n = noise * (rng.NextDouble() - 0.5) * 2;
+                int o = (y * w + x) * 3;
+                for (int c = 0; c < 3; c++) px[o + c] = (byte)Math.Clamp(c1[c] * (1 - t) + c2[c] * t + n, 0, 255);
+            }
+        var mat = new Mat(h, w, MatType.CV_8UC3);
+        Marshal.Copy(px, 0, mat.Data, px.Length);
+        return mat;
+    }
+
+    /// <summary>Draws 0..MaxShapes shapes; returns tight visible boxes. Overlap between shapes is capped at 30%.</summary>
+    private static List<(int Cls, Rect Box)> DrawShapes(Mat img, Random rng, ShapesOptions o)
+    {
+        int h = img.Rows, w = img.Cols;
+        int n = rng.NextDouble() < 0.03 ? 0 : rng.Next(1, o.MaxShapes + 1);
+        var placed = new List<(int Cls, Mat Mask, int Area)>();
+        try
+        {
+            for (int k = 0; k < n; k++)
+            {
+                for (int attempt = 0; attempt < 10; attempt++)
+                {
+                    int cls = rng.Next(o.Classes);
+                    // Log-uniform diameter from ~8 px to half the long side.
+                    double d = Math.Exp(rng.Uniform(Math.Log(8), Math.Log(Math.Max(w, h) / 2.0))), r = d / 2;
+                    double cx = rng.Uniform(-0.2 * r, w + 0.2 * r), cy = rng.Uniform(-0.2 * r, h + 0.2 * r);
+                    double angle = rng.Uniform(0, 360);
+                    int thickness = rng.NextDouble() < 0.6 ? -1 : Math.Max(1, (int)(d / 12));
+                    var mask = new Mat(h, w, MatType.CV_8UC1, Scalar.All(0));
+                    ShapeRenderer.Draw(mask, cls, cx, cy, r, angle, Scalar.All(255), thickness, LineTypes.Link8);
+                    int area = Cv2.CountNonZero(mask);
+                    bool ok = area >= 12;
+                    foreach (var p in placed)
+                    {
+                        if (!ok) break;
+                        using var inter = new Mat();
+                        Cv2.BitwiseAnd(mask, p.Mask, inter);
+                        int ia = Cv2.CountNonZero(inter);
+                        ok = ia <= 0.3 * Math.Min(area, p.Area);
+                    }
+                    if (!ok) { mask.Dispose(); continue; }
+                    var color = ContrastingColor(img, cx, cy, rng);
+                    ShapeRenderer.Draw(img, cls, cx, cy, r, angle, color, thickness, LineTypes.AntiAlias);
+                    placed.Add((cls, mask, area));
+                    break;
+                }
+            }
+            var boxes = new List<(int, Rect)>();
+            foreach (var p in placed)
+            {
+                using var pts = new Mat();
+                Cv2.FindNonZero(p.Mask, pts);
+                var rect = Cv2.BoundingRect(pts);
+                if (rect.Width >= 3 && rect.Height >= 3) boxes.Add((p.Cls, rect));
+            }
+            return boxes;
+        }
+        finally
+        {
+            foreach (var p in placed) p.Mask.Dispose();
+        }
+    }
+
+    /// <summary>A random colour at least 80 (sum of abs differences) away from the background at the shape centre.</summary>
+    internal static Scalar ContrastingColor(Mat img, double cx, double cy, Random rng)
+    {
+        int x = Math.Clamp((int)cx, 0, img.Cols - 1), y = Math.Clamp((int)cy, 0, img.Rows - 1);
+        var bg = img.At<Vec3b>(y, x);
+        Scalar c = default;
+        for (int i = 0; i < 20; i++)
+        {
+            c = new Scalar(rng.Next(256), rng.Next(256), rng.Next(256));
+            if (Math.Abs(c.Val0 - bg.Item0) + Math.Abs(c.Val1 - bg.Item1) + Math.Abs(c.Val2 - bg.Item2) > 80) break;
+        }
+        return c;
+    }
+
+    internal static double Uniform(this Random rng, double a, double b) => a + (b - a) * rng.NextDouble();
+}

@@ -1,0 +1,22 @@
+namespace GhostYolo.Data;
+
+/// <summary>Options for <see cref="ShapesDataset.Generate"/>.</summary>
+public sealed record ShapesOptions
+{
+    public string OutDir { get; init; } = "datasets/shapes";
+    public int Train { get; init; } = 800;
+    public int Val { get; init; } = 200;
+    /// <summary>Long side of the generated images.</summary>
+    public int ImgSize { get; init; } = 320;
+    public int Classes { get; init; } = 4;
+    public int Seed { get; init; }
+    /// <summary>Also write <c>video.mp4</c> with moving shapes and <c>video_labels.txt</c>.</summary>
+    public bool Video { get; init; } = true;
+    public int VideoFrames { get; init; } = 60;
+    public int VideoFps { get; init; } = 20;
+    /// <summary>Maximum shapes per image (0 shapes happen too: background images).</summary>
+    public int MaxShapes { get; init; } = 8;
+}
+
+/// <summary>What <see cref="ShapesDataset.Generate"/> wrote.</summary>
+public sealed record ShapesResult(string DataYaml, int TrainImages, int ValImages, int Instances, string? VideoPath, int VideoFrames, IReadOnlyList<string> Names);
