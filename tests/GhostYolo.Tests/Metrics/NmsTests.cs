@@ -142,6 +142,20 @@ public class NmsTests
     }
 
     [Fact]
+    public void V5_MultiLabel_UsesProducts()
+    {
+        // obj 0.8 × cls (0.9, 0.5, 0.2) → 0.72, 0.40, 0.16: two rows above 0.25, best first.
+        using var p = tensor(new float[] { 50, 50, 20, 20, 0.8f, 0.9f, 0.5f, 0.2f }).reshape(1, 1, 8);
+        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.V5, MultiLabel: true))[0]);
+        Assert.Equal(2, r.Length);
+        Assert.Equal(0.8f * 0.9f, r[0][4]);   // float32 product, as upstream
+        Assert.Equal(0f, r[0][5]);
+        Assert.Equal(0.8f * 0.5f, r[1][4]);
+        Assert.Equal(1f, r[1][5]);
+        Assert.Equal(new float[] { 40, 40, 60, 60 }, r[1][..4]);
+    }
+
+    [Fact]
     public void Batch_ReturnsOneTensorPerImage_EmptyWhenNothingPasses()
     {
         using var one = V8Output(Boxes, Scores);
