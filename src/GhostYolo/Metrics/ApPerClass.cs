@@ -56,6 +56,12 @@ public static class ApPerClass
         var instances = counts.Select(g => g.Count()).ToArray();
         var k = classes.Length;
 
+        var byClass = new Dictionary<int, List<int>>();              // detections per class, in confidence order
+        foreach (var i in order)
+        {
+            if (!byClass.TryGetValue(predClasses[i], out var list)) byClass[predClasses[i]] = list = [];
+            list.Add(i);
+        }
         var px = NumpyMath.Linspace(0, 1, CurvePoints);
         var negPx = px.Select(v => -v).ToArray();
         var ap = new double[k][];
@@ -68,17 +74,17 @@ public static class ApPerClass
             pCurve[ci] = new double[CurvePoints];
             rCurve[ci] = new double[CurvePoints];
             prCurve[ci] = new double[CurvePoints];
-            var idx = order.Where(i => predClasses[i] == classes[ci]).ToArray();
+            var idx = byClass.TryGetValue(classes[ci], out var l) ? l : [];
             var nl = instances[ci];
-            if (idx.Length == 0 || nl == 0) continue;
+            if (idx.Count == 0 || nl == 0) continue;
 
             var negConf = idx.Select(i => -(double)conf[i]).ToArray();
             for (var t = 0; t < nt; t++)
             {
-                var recall = new double[idx.Length];
-                var precision = new double[idx.Length];
+                var recall = new double[idx.Count];
+                var precision = new double[idx.Count];
                 double tpc = 0, fpc = 0;
-                for (var m = 0; m < idx.Length; m++)
+                for (var m = 0; m < idx.Count; m++)
                 {
                     if (tp[idx[m], t]) tpc++; else fpc++;
                     recall[m] = tpc / (nl + Eps);

@@ -42,8 +42,9 @@ public static class GreedyNms
             hi = Math.Max(hi, Math.Max(Math.Max(r[0], r[1]), Math.Max(r[2], r[3])));
         }
 
-        // Per-class buckets are exact only if every box spans less than the offset; otherwise compare with all kept.
-        var perClass = classOffset > 0 && hi - lo <= classOffset;
+        // Per-class buckets are exact only if all coordinates span less than the offset (then offset classes cannot
+        // overlap; the 1 px margin covers float32 rounding of the offsets); otherwise compare with every kept row.
+        var perClass = classOffset > 0 && hi - lo + 1f < classOffset;
         var heads = new int[perClass ? maxClass + 1 : 1];
         Array.Fill(heads, -1);
         var next = new int[n];

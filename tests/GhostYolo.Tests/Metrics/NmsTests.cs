@@ -156,6 +156,16 @@ public class NmsTests
     }
 
     [Fact]
+    public void CoordinatesBeyondMaxWh_ClassOffsetNoLongerSeparates_AsUpstream()
+    {
+        // class 1 box + 7680 on all four coordinates lands exactly on the class 0 box → suppressed like ultralytics.
+        using var p = V8Output([[7700, 7700, 8600, 7800], [20, 20, 920, 120]], [[0.9f, 0f], [0f, 0.8f]]);
+        Assert.Equal(1, Nms.NonMaxSuppression(p, new NmsOptions())[0].shape[0]);
+        using var q = V8Output([[7700, 7700, 8600, 7800], [20, 20, 920, 120]], [[0.9f, 0f], [0f, 0.8f]]);
+        Assert.Equal(2, Nms.NonMaxSuppression(q, new NmsOptions(MaxWh: 20000))[0].shape[0]);
+    }
+
+    [Fact]
     public void Batch_ReturnsOneTensorPerImage_EmptyWhenNothingPasses()
     {
         using var one = V8Output(Boxes, Scores);
