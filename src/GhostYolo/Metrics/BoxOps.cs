@@ -34,4 +34,29 @@ public static class BoxOps
         var area2 = (b[TensorIndex.Ellipsis, 2] - b[TensorIndex.Ellipsis, 0]) * (b[TensorIndex.Ellipsis, 3] - b[TensorIndex.Ellipsis, 1]);
         return (inter / (area1 + area2 - inter + eps)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Pairwise IoU of flat row-major (N·4) and (M·4) xyxy float arrays → flat (N·M), with the same float32 arithmetic
+    /// order as <see cref="BoxIou(Tensor, Tensor, double)"/>: inter / (area1 + area2 − inter + eps).
+    /// </summary>
+    public static float[] BoxIou(ReadOnlySpan<float> box1, ReadOnlySpan<float> box2, float eps = 1e-7f)
+    {
+        int n = box1.Length / 4, m = box2.Length / 4;
+        var iou = new float[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            float ax1 = box1[i * 4], ay1 = box1[i * 4 + 1], ax2 = box1[i * 4 + 2], ay2 = box1[i * 4 + 3];
+            var area1 = (ax2 - ax1) * (ay2 - ay1);
+            for (var j = 0; j < m; j++)
+            {
+                float bx1 = box2[j * 4], by1 = box2[j * 4 + 1], bx2 = box2[j * 4 + 2], by2 = box2[j * 4 + 3];
+                var w = Math.Max(Math.Min(ax2, bx2) - Math.Max(ax1, bx1), 0f);
+                var h = Math.Max(Math.Min(ay2, by2) - Math.Max(ay1, by1), 0f);
+                var inter = w * h;
+                var area2 = (bx2 - bx1) * (by2 - by1);
+                iou[i * m + j] = inter / (area1 + area2 - inter + eps);
+            }
+        }
+        return iou;
+    }
 }
