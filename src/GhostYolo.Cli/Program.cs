@@ -1,1 +1,8 @@
-Console.WriteLine("ghostyolo: commands are being wired");
+using System.CommandLine;
+using GhostYolo.Cli;
+using GhostYolo.Cli.Commands;
+
+var root = new RootCommand("GhostYolo: YOLOv5/YOLOv8 detectors with Ghost, GhostV2, G-Ghost and FasterNet blocks, from YAML, in .NET.");
+root.Subcommands.Add(SummaryCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
+return CliRunner.Run(root, args);

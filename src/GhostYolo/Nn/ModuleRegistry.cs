@@ -43,5 +43,18 @@ public sealed class ModuleRegistry
     public static ModuleRegistry CreateDefault() => new ModuleRegistry()
         // ultralytics family
         .Add("Conv", Modules.Conv.Build)
+        .Add("DWConv", Modules.DWConv.Build)
+        .Add("GhostConv", Modules.GhostConv.Build)
+        .Add("Bottleneck", Modules.Bottleneck.Build)
+        .Add("C2f", Modules.C2f.Build, RepeatMode.Inserted)
+        .Add("C3", Modules.C3.Build, RepeatMode.Inserted)
+        .Add("GhostBottleneck", Modules.GhostBottleneck.Build)
+        .Add("C3Ghost", Modules.C3Ghost.Build, RepeatMode.Inserted)
+        .Add("SPPF", Modules.SPPF.Build)
+        .Add("Concat", Modules.Concat.Build)
+        .Add("nn.Upsample", Modules.Upsample.Build)
+        .Add("Detect", Modules.Detect.Build)
+        .Add("Classify", Modules.Classify.Build)
+        // GhostNet / GhostNetV2 / G-Ghost / FasterNet family
         ;
 }

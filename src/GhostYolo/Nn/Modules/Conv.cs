@@ -67,6 +67,15 @@ public sealed class DWConv : Conv
 {
     public DWConv(long c1, long c2, long k, long s, nn.Module<Tensor, Tensor> act, long d = 1)
         : base(c1, c2, k, s, act, g: (long)System.Numerics.BigInteger.GreatestCommonDivisor(c1, c2), d: d) { }
+
+    /// <summary>YAML <c>[c2, k=1, s=1, d=1, act=True]</c>.</summary>
+    public static new LayerBuild Build(LayerContext ctx)
+    {
+        ctx.ExpectArgs(1, 5, "[c2, k=1, s=1, d=1, act=True]");
+        int c1 = ctx.C1, c2 = ctx.ScaleWidth(ctx.Int(0, "c2"));
+        var act = ctx.Bool(4, "act", true) ? ctx.Act : Activations.Identity();
+        return new LayerBuild(new DWConv(c1, c2, ctx.Int(1, "k", 1), ctx.Int(2, "s", 1), act, ctx.Int(3, "d", 1)), c2, [c1, c2, .. ctx.Args.Skip(1)]);
+    }
 }
 
 /// <summary>A module whose BatchNorm can be folded into its convolution for inference (ultralytics <c>fuse()</c> targets).</summary>

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using GhostYolo.Nn;
+using GhostYolo.Nn.Profiling;
+using Spectre.Console;
+
+namespace GhostYolo.Cli.Commands;
+
+/// <summary><c>ghostyolo compare MODEL...</c>: one row per model — layers, parameters, gradients, GFLOPs, size, latency.</summary>
+public static class CompareCommand
+{
+    public static Command Create()
+    {
+        var models = new Argument<string[]>("models") { Description = "Model YAMLs to compare", Arity = ArgumentArity.OneOrMore };
+        var nc = CommonOptions.Nc();
+        var imgsz = CommonOptions.ImgSz();
+        var fused = new Option<bool>("--fused") { Description = "Fold BatchNorm into convs before counting" };
+        var speed = new Option<bool>("--speed") { Description = "Also measure CPU latency (fused, batch 1, median after warm-up) and FPS" };
+        var runs = new Option<int>("--runs") { Description = "Timed forward passes per model with --speed", DefaultValueFactory = _ => 20 };
+        var macs = new Option<bool>("--macs") { Description = "Report raw multiply-accumulates (thop convention) at --imgsz instead of GFLOPs" };
+        var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "md", "csv");
+        var threads = CommonOptions.Threads();
+        var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3)" };
+        var cmd = new Command("compare", "Compare models: layers, parameters, GFLOPs, size and (with --speed) latency")
+            { models, nc, imgsz, fused, speed, runs, macs, format, threads, leaves };
+        cmd.SetAction(r =>
+        {
+            CommonOptions.ApplyThreads(r.GetValue(threads));
+            var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
+                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules);
+            var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
+            Console.Write(Render(rows, options, r.GetValue(format)!));
+            return 0;
+        });
+        return cmd;
+    }
+
+    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule);
+
+    public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency);
+
+    public static Row Measure(string name, CompareOptions o)
+    {
+        using var model = new ModelBuilder().Build(name, o.Nc);
+        if (o.Fused) model.Fuse();
+        var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
+        double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz) : null;
+        Latency? latency = null;
+        if (o.Speed)
+        {
+            if (!o.Fused) model.Fuse();
+            latency = LatencyMeter.Measure(model, o.ImgSz, o.Runs);
+        }
+        return new Row(profile, macs, latency);
+    }
+
+    public static string Render(IReadOnlyList<Row> rows, CompareOptions o, string format)
+    {
+        var header = new List<string> { "model", "layers", "parameters", "gradients", o.Macs ? "macs" : "gflops", "size_kb" };
+        if (o.Speed) header.AddRange(["latency_ms", "fps"]);
+        var ci = CultureInfo.InvariantCulture;
+        IEnumerable<string[]> Cells(bool csv) => rows.Select(r =>
+        {
+            var p = r.Profile;
+            var cells = new List<string>
+            {
+                p.Name + (p.Fused ? " (fused)" : ""), p.Layers.ToString(ci),
+                csv ? p.Parameters.ToString(ci) : p.Parameters.ToString("N0", ci),
+                csv ? p.Gradients.ToString(ci) : p.Gradients.ToString("N0", ci),
+                o.Macs ? (csv ? r.Macs!.Value.ToString("F0", ci) : r.Macs!.Value.ToString("N0", ci)) : p.GFlops.ToString(csv ? "F3" : "F1", ci),
+                p.SizeKb.ToString("F0", ci),
+            };
+            if (r.Latency is { } l) cells.AddRange([l.MedianMs.ToString("F1", ci), l.Fps.ToString("F1", ci)]);
+            return cells.ToArray();
+        });
+        var sb = new System.Text.StringBuilder();
+        switch (format)
+        {
+            case "csv":
+                sb.AppendLine(string.Join(",", header));
+                foreach (var c in Cells(true)) sb.AppendLine(string.Join(",", c.Select(x => x.Contains(',') ? $"\"{x}\"" : x)));
+                break;
+            case "md":
+                sb.AppendLine("| " + string.Join(" | ", header) + " |");
+                sb.AppendLine("|" + string.Concat(header.Select((_, i) => i == 0 ? "---|" : "---:|")));
+                foreach (var c in Cells(false)) sb.AppendLine("| " + string.Join(" | ", c) + " |");
+                break;
+            default:
+                var table = new Table().Border(TableBorder.Rounded);
+                foreach (var h in header) table.AddColumn(h);
+                for (int i = 1; i < header.Count; i++) table.Columns[i].RightAligned();
+                foreach (var c in Cells(false)) table.AddRow(c.Select(Markup.Escape).ToArray());
+                var writer = new StringWriter();
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+                console.Write(table);
+                sb.Append(writer);
+                break;
+        }
+        return sb.ToString();
+    }
+}

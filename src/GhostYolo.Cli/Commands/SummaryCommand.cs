@@ -1,0 +1,39 @@
+using System.CommandLine;
+using GhostYolo.Nn;
+using GhostYolo.Nn.Profiling;
+using Spectre.Console;
+
+namespace GhostYolo.Cli.Commands;
+
+/// <summary><c>ghostyolo summary MODEL</c>: the per-layer table and ultralytics' closing summary line.</summary>
+public static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "Model YAML (path or name such as yolov8s.yaml)" };
+        var nc = CommonOptions.Nc();
+        var imgsz = CommonOptions.ImgSz();
+        var fused = new Option<bool>("--fused") { Description = "Fold BatchNorm into convs before counting (as after training)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Also list every parameter tensor" };
+        var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3) instead of all modules (8.0–8.2)" };
+        var cmd = new Command("summary", "Print a model's layers, parameters and GFLOPs") { model, nc, imgsz, fused, verbose, leaves };
+        cmd.SetAction(r =>
+        {
+            using var m = new ModelBuilder().Build(r.GetValue(model)!, r.GetValue(nc));
+            if (r.GetValue(fused)) m.Fuse();
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumns("", "from", "n", "params", "module", "arguments");
+            foreach (var row in ModelTable.Rows(m))
+                table.AddRow(row.Index.ToString(), row.From, row.Repeats.ToString(), row.Parameters.ToString("N0"), Markup.Escape(row.Module), Markup.Escape(row.Arguments));
+            table.Columns[3].RightAligned();
+            AnsiConsole.Write(table);
+            if (r.GetValue(verbose))
+                foreach (var (name, p) in m.named_parameters())
+                    Console.WriteLine($"{name,-50} {p.requires_grad,6} {p.numel(),10:N0} [{string.Join(", ", p.shape)}]");
+            var profile = ModelProfile.Measure(m, r.GetValue(imgsz), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules);
+            Console.WriteLine(profile.SummaryLine);
+            return 0;
+        });
+        return cmd;
+    }
+}

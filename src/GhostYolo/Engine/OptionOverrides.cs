@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.RepresentationModel;
+
+namespace GhostYolo.Engine;
+
+/// <summary>
+/// Applies ultralytics-style <c>key=value</c> overrides (snake_case or kebab-case keys) to an options record.
+/// An unknown key is an error that suggests the nearest valid one.
+/// </summary>
+public static class OptionOverrides
+{
+    public static T Apply<T>(T options, IEnumerable<KeyValuePair<string, string>> overrides) where T : class
+    {
+        var props = Properties<T>();
+        var copy = (T)typeof(T).GetMethod("<Clone>$")!.Invoke(options, null)!;
+        foreach (var (rawKey, value) in overrides)
+        {
+            var key = Normalize(rawKey);
+            if (!props.TryGetValue(key, out var prop))
+            {
+                var nearest = props.Keys.MinBy(k => Levenshtein(k, key))!;
+                throw new ArgumentException($"unknown setting '{rawKey}'; did you mean '{ToSnake(props[nearest].Name)}'? Valid settings: {string.Join(", ", props.Values.Select(p => ToSnake(p.Name)).Order())}");
+            }
+            prop.SetValue(copy, Parse(prop.PropertyType, value, rawKey));
+        }
+        return copy;
+    }
+
+    /// <summary>Reads a flat YAML of overrides (<c>--cfg overrides.yaml</c>).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> FromYaml(string path)
+    {
+        var stream = new YamlStream();
+        using (var reader = File.OpenText(path)) stream.Load(reader);
+        if (stream.Documents.Count == 0) yield break;
+        if (stream.Documents[0].RootNode is not YamlMappingNode map)
+            throw new InvalidDataException($"{path}: expected a mapping of setting: value");
+        foreach (var (k, v) in map.Children)
+            yield return new(((YamlScalarNode)k).Value!, (v as YamlScalarNode)?.Value ?? "");
+    }
+
+    /// <summary>All settings as snake_case key → invariant string (for args.yaml).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> ToPairs<T>(T options) where T : class
+        => typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => new KeyValuePair<string, string>(ToSnake(p.Name), Format(p.GetValue(options))));
+
+    private static string Format(object? v) => v switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    private static Dictionary<string, PropertyInfo> Properties<T>()
+        => typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
+            .ToDictionary(p => p.Name.ToLowerInvariant(), p => p);
+
+    private static string Normalize(string key) => key.TrimStart('-').Replace("_", "").Replace("-", "").ToLowerInvariant();
+
+    public static string ToSnake(string pascal)
+        => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static object? Parse(Type type, string value, string key)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (Nullable.GetUnderlyingType(type) is not null || !type.IsValueType)
+            if (value is "null" or "None" or "") return null;
+        try
+        {
+            if (t == typeof(bool)) return value.ToLowerInvariant() switch { "true" or "1" or "yes" => true, "false" or "0" or "no" => false, _ => throw new FormatException() };
+            if (t == typeof(int)) return int.Parse(value, CultureInfo.InvariantCulture);
+            if (t == typeof(double)) return double.Parse(value, CultureInfo.InvariantCulture);
+            if (t == typeof(string)) return value;
+        }
+        catch (FormatException) { }
+        throw new ArgumentException($"setting '{key}': '{value}' is not a valid {t.Name.ToLowerInvariant()}");
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

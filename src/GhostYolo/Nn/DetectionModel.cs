@@ -1,0 +1,89 @@
+using GhostYolo.Nn.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn;
+
+/// <summary>What was built for one YAML row: the summary columns ultralytics prints.</summary>
+public sealed record LayerInfo(int Index, int[] From, int Repeats, string Module, IReadOnlyList<object?> Args, int OutChannels);
+
+/// <summary>
+/// A model built from YAML (ultralytics <c>DetectionModel</c>/<c>BaseModel</c>): the layer list under <c>model</c>
+/// (so state-dict keys read <c>model.22.dfl.conv.weight</c>), <c>from</c> routing with saved outputs, strides and
+/// <see cref="Fuse"/>. Models without a Detect head (classifiers, single blocks) run the same way.
+/// </summary>
+public sealed class DetectionModel : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<nn.Module> model;
+    private readonly LayerInfo[] _layers;
+    private readonly bool[] _save;
+
+    internal DetectionModel(ModelDefinition definition, IList<nn.Module> layers, IList<LayerInfo> infos) : base(nameof(DetectionModel))
+    {
+        Definition = definition;
+        model = nn.ModuleList(layers.ToArray());
+        _layers = infos.ToArray();
+        _save = new bool[_layers.Length];
+        foreach (var info in _layers)
+            foreach (var f in info.From)
+                if (f >= 0 && f != info.Index - 1) _save[f] = true;
+        RegisterComponents();
+    }
+
+    public ModelDefinition Definition { get; }
+    public IReadOnlyList<LayerInfo> Layers => _layers;
+    public IReadOnlyList<nn.Module> Modules => model.ToArray();
+    public int Nc => Definition.Nc;
+
+    /// <summary>The detection head, or null for classifiers and headless YAMLs.</summary>
+    public IDetectHead? Head => model.Count > 0 ? model[^1] as IDetectHead : null;
+    public long[] Strides => Head?.Strides ?? [];
+    public long MaxStride => Strides.Length > 0 ? Strides.Max() : 32;
+
+    /// <summary>Runs every layer; a detection model returns the head's raw per-level outputs (what the loss wants).</summary>
+    public Tensor[] ForwardRaw(Tensor x)
+    {
+        var outputs = new Tensor?[_layers.Length];
+        object current = x;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var from = _layers[i].From;
+            object input = from.Length == 1
+                ? (from[0] == -1 || from[0] == i - 1 ? current : outputs[from[0]]!)
+                : from.Select(f => f == -1 || f == i - 1 ? (Tensor)current : outputs[f]!).ToArray();
+            current = Invoke(model[i], input);
+            if (_save[i]) outputs[i] = (Tensor)current;
+        }
+        return current as Tensor[] ?? [(Tensor)current];
+    }
+
+    internal static object Invoke(nn.Module module, object input) => (module, input) switch
+    {
+        (nn.Module<Tensor, Tensor> m, Tensor t) => m.call(t),
+        (nn.Module<Tensor[], Tensor> m, Tensor[] ts) => m.call(ts),
+        (nn.Module<Tensor[], Tensor[]> m, Tensor[] ts) => m.call(ts),
+        (nn.Module<Tensor[], Tensor[]> m, Tensor t) => m.call([t]),
+        _ => throw new InvalidOperationException($"layer {module.GetName()} cannot take {(input is Tensor ? "one input" : "several inputs")}"),
+    };
+
+    /// <summary>Inference output: v8 (B, 4+nc, A); v5 (B, A, 5+nc); otherwise the last layer's output.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        var raw = ForwardRaw(x);
+        return Head is { } head ? head.Decode(raw) : raw[0];
+    }
+
+    /// <summary>Decodes raw head outputs (e.g. from <see cref="ForwardRaw"/> during validation, which also needs them for the loss).</summary>
+    public Tensor Decode(Tensor[] raw) => Head?.Decode(raw) ?? raw[0];
+
+    /// <summary>Folds BatchNorm into the preceding conv of every ultralytics-style Conv/DWConv (as ultralytics <c>fuse()</c>); returns this.</summary>
+    public DetectionModel Fuse()
+    {
+        foreach (var m in ModuleTree.Unique(this).OfType<IFusable>().ToList()) m.Fuse();
+        return this;
+    }
+
+    /// <summary>True when fewer than 10 normalisation layers remain (ultralytics <c>is_fused</c>).</summary>
+    public bool IsFused => ModuleTree.Unique(this).Count(m => m is BatchNorm2d) < 10;
+}

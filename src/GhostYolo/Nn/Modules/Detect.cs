@@ -1,0 +1,111 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn.Modules;
+
+/// <summary>
+/// YOLOv8 anchor-free detection head (ultralytics <c>Detect</c>, legacy v8 form): per level a box branch <c>cv2</c>
+/// (4×reg_max distribution logits) and a class branch <c>cv3</c>; <c>dfl</c> turns distributions into distances.
+/// </summary>
+public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead
+{
+    public const int RegMax = 16;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> cv2, cv3;
+    private readonly DFL dfl;
+    private readonly int nc, no;
+    private (long[] Shape, Tensor Anchors, Tensor Strides)? _anchorCache;
+
+    public Detect(int nc, int[] ch, nn.Module<Tensor, Tensor> act) : base(nameof(Detect))
+    {
+        this.nc = nc;
+        no = nc + 4 * RegMax;
+        long c2 = Math.Max(Math.Max(16, ch[0] / 4), 4 * RegMax), c3 = Math.Max(ch[0], Math.Min(nc, 100));
+        cv2 = nn.ModuleList(ch.Select(x => (nn.Module<Tensor, Tensor>)nn.Sequential(
+            new Conv(x, c2, 3, 1, act), new Conv(c2, c2, 3, 1, act), nn.Conv2d(c2, 4 * RegMax, 1))).ToArray());
+        cv3 = nn.ModuleList(ch.Select(x => (nn.Module<Tensor, Tensor>)nn.Sequential(
+            new Conv(x, c3, 3, 1, act), new Conv(c3, c3, 3, 1, act), nn.Conv2d(c3, nc, 1))).ToArray());
+        dfl = new DFL(RegMax);
+        Strides = new long[ch.Length];
+        RegisterComponents();
+    }
+
+    public HeadKind Kind => HeadKind.AnchorFree;
+    public int Nc => nc;
+    public int Nl => cv2.Count;
+    public long[] Strides { get; set; }
+
+    public override Tensor[] forward(Tensor[] x)
+        => x.Select((xi, i) => cat([cv2[i].call(xi), cv3[i].call(xi)], 1)).ToArray();   // (B, 64+nc, H, W) each
+
+    public Tensor[] Forward(Tensor[] features) => call(features);
+
+    public Tensor Decode(Tensor[] raw)
+    {
+        using var scope = NewDisposeScope();
+        long b = raw[0].shape[0];
+        var xCat = cat(raw.Select(r => r.view(b, no, -1)).ToArray(), 2);            // (B, no, A)
+        var (anchors, strides) = Anchors(raw);                                         // (2, A), (1, A)
+        var parts = xCat.split([4 * RegMax, nc], 1);
+        var dist = dfl.call(parts[0]);                                                 // (B, 4, A) ltrb in grid units
+        var lt = dist[.., ..2];
+        var rb = dist[.., 2..];
+        var x1y1 = anchors.unsqueeze(0) - lt;
+        var x2y2 = anchors.unsqueeze(0) + rb;
+        var box = cat([(x1y1 + x2y2) / 2, x2y2 - x1y1], 1) * strides;                 // (B, 4, A) xywh pixels
+        return cat([box, parts[1].sigmoid()], 1).MoveToOuterDisposeScope();            // (B, 4+nc, A)
+    }
+
+    /// <summary>Anchor points (grid-cell centres, offset 0.5) and their strides, cached per feature-map shape.</summary>
+    private (Tensor Anchors, Tensor Strides) Anchors(Tensor[] raw)
+    {
+        var shape = raw.SelectMany(r => new[] { r.shape[2], r.shape[3] }).Append((long)raw[0].dtype).ToArray();
+        if (_anchorCache is { } c && c.Shape.SequenceEqual(shape) && c.Anchors.device == raw[0].device) return (c.Anchors, c.Strides);
+        var (anchors, strides) = MakeAnchors(raw.Select(r => (r.shape[2], r.shape[3])).ToArray(), Strides, raw[0].dtype, raw[0].device);
+        _anchorCache?.Anchors.Dispose();
+        _anchorCache?.Strides.Dispose();
+        var a = anchors.transpose(0, 1).contiguous().DetachFromDisposeScope();   // (2, A)
+        var s = strides.transpose(0, 1).contiguous().DetachFromDisposeScope();   // (1, A)
+        _anchorCache = (shape, a, s);
+        return (a, s);
+    }
+
+    /// <summary>ultralytics <c>make_anchors</c>: (A, 2) cell centres in grid units (row-major per level) and (A, 1) strides.</summary>
+    public static (Tensor Anchors, Tensor Strides) MakeAnchors((long H, long W)[] sizes, long[] strides, ScalarType dtype, Device device, double offset = 0.5)
+    {
+        using var scope = NewDisposeScope();
+        var points = new List<Tensor>();
+        var strideList = new List<Tensor>();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var (h, w) = sizes[i];
+            var sx = arange(w, dtype: dtype, device: device) + offset;
+            var sy = arange(h, dtype: dtype, device: device) + offset;
+            var grid = meshgrid([sy, sx], indexing: "ij");
+            points.Add(stack([grid[1], grid[0]], -1).view(-1, 2));
+            strideList.Add(full(h * w, 1, strides[i], dtype: dtype, device: device));
+        }
+        return (cat(points, 0).MoveToOuterDisposeScope(), cat(strideList, 0).MoveToOuterDisposeScope());
+    }
+
+    public void InitBiases()
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < Nl; i++)
+        {
+            var boxConv = (Conv2d)((Sequential)cv2[i]).children().Last();
+            var clsConv = (Conv2d)((Sequential)cv3[i]).children().Last();
+            boxConv.bias!.fill_(1.0);
+            clsConv.bias![..nc].fill_(Math.Log(5.0 / nc / Math.Pow(640.0 / Strides[i], 2)));
+        }
+    }
+
+    /// <summary>YAML <c>[nc]</c> (v8) — or <c>[nc, anchors]</c>, which selects the YOLOv5 head.</summary>
+    public static LayerBuild Build(LayerContext ctx)
+    {
+        if (ctx.ArgCount >= 2 && ctx.Args[1] is not null) return DetectV5.Build(ctx);
+        ctx.ExpectArgs(1, 1, "[nc]");
+        var ch = ctx.From.Select(ctx.ChannelsOf).ToArray();
+        return new LayerBuild(new Detect(ctx.Int(0, "nc"), ch, ctx.Act), 0, [.. ctx.Args, ch.Cast<object?>().ToList()]);
+    }
+}

@@ -1,0 +1,106 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn.Modules;
+
+/// <summary>
+/// YOLOv5 anchor-based detection head (yolov5 <c>Detect</c>): a 1×1 conv per level predicting, for each of 3 anchors,
+/// xywh, objectness and class logits. Chosen when the YAML's Detect row passes anchors.
+/// </summary>
+public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead
+{
+    private readonly ModuleList<Conv2d> m;
+    private readonly int nc, no, na;
+    private readonly double[][] _anchorsPx; // anchors in pixels as written in the YAML, per level
+
+    public DetectV5(int nc, double[][] anchors, int[] ch) : base("Detect")
+    {
+        this.nc = nc;
+        no = nc + 5;
+        na = anchors[0].Length / 2;
+        _anchorsPx = anchors;
+        m = nn.ModuleList(ch.Select(x => nn.Conv2d(x, na * no, 1)).ToArray());
+        register_buffer("anchors", zeros(anchors.Length, na, 2));
+        Strides = new long[ch.Length];
+        RegisterComponents();
+    }
+
+    public HeadKind Kind => HeadKind.Anchors;
+    public int Nc => nc;
+    public int Nl => m.Count;
+    public int Na => na;
+    public long[] Strides { get; set; }
+
+    /// <summary>Anchors in grid units (nl, na, 2), as yolov5 keeps them after the build.</summary>
+    public Tensor AnchorsGrid => get_buffer("anchors")!;
+
+    public override Tensor[] forward(Tensor[] x)
+        => x.Select((xi, i) =>
+        {
+            var y = m[i].call(xi);
+            long bs = y.shape[0], ny = y.shape[2], nx = y.shape[3];
+            return y.view(bs, na, no, ny, nx).permute(0, 1, 3, 4, 2).contiguous(); // (B, na, ny, nx, no)
+        }).ToArray();
+
+    public Tensor[] Forward(Tensor[] features) => call(features);
+
+    public Tensor Decode(Tensor[] raw)
+    {
+        using var scope = NewDisposeScope();
+        var outs = new List<Tensor>();
+        for (int i = 0; i < raw.Length; i++)
+        {
+            long bs = raw[i].shape[0], ny = raw[i].shape[2], nx = raw[i].shape[3];
+            var y = raw[i].sigmoid();
+            var gy = arange(ny, dtype: y.dtype, device: y.device);
+            var gx = arange(nx, dtype: y.dtype, device: y.device);
+            var g = meshgrid([gy, gx], indexing: "ij");
+            var grid = stack([g[1], g[0]], -1).view(1, 1, ny, nx, 2) - 0.5;
+            var anchorPx = (AnchorsGrid[i] * Strides[i]).to(y.dtype).view(1, na, 1, 1, 2);
+            var xy = (y[TensorIndex.Ellipsis, ..2] * 2 + grid) * Strides[i];
+            var wh = (y[TensorIndex.Ellipsis, 2..4] * 2).pow(2) * anchorPx;
+            outs.Add(cat([xy, wh, y[TensorIndex.Ellipsis, 4..]], -1).view(bs, -1, no));
+        }
+        return cat(outs, 1).MoveToOuterDisposeScope();                                     // (B, A, 5+nc)
+    }
+
+    /// <summary>Sets strides, converts the YAML's pixel anchors to grid units and fixes their order (yolov5 <c>check_anchor_order</c>).</summary>
+    public void SetStrides(long[] strides)
+    {
+        Strides = strides;
+        var a = tensor(_anchorsPx.SelectMany(l => l).Select(v => (float)v).ToArray()).view(Nl, (long)na, 2L);
+        var area = a.prod(-1).mean([-1L]);                                     // (nl)
+        bool areaAscending = area[-1].item<float>() >= area[0].item<float>();
+        bool strideAscending = strides[^1] >= strides[0];
+        if (areaAscending != strideAscending) a = a.flip(0);
+        var grid = a / tensor(strides.Select(s => (float)s).ToArray()).view(-1, 1, 1);
+        using (no_grad()) AnchorsGrid.copy_(grid);
+    }
+
+    public void InitBiases()
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < Nl; i++)
+        {
+            var b = m[i].bias!.view(na, no);
+            b[.., 4].add_(Math.Log(8.0 / Math.Pow(640.0 / Strides[i], 2)));
+            b[.., 5..(5 + nc)].add_(Math.Log(0.6 / (nc - 0.99999)));
+        }
+    }
+
+    /// <summary>YAML <c>[nc, anchors]</c> where anchors is a list of per-level [w, h, w, h, …] pixel lists.</summary>
+    public static LayerBuild Build(LayerContext ctx)
+    {
+        ctx.ExpectArgs(2, 2, "[nc, anchors]");
+        var ch = ctx.From.Select(ctx.ChannelsOf).ToArray();
+        var levels = ctx.List(1, "anchors");
+        if (levels.Count != ch.Length) throw ctx.Fail($"{levels.Count} anchor levels for {ch.Length} inputs");
+        var anchors = levels.Select(l => l is IReadOnlyList<object?> v
+            ? v.Select(o => Convert.ToDouble(o, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : throw ctx.Fail("anchors must be a list of [w, h, ...] lists per level")).ToArray();
+        if (anchors.Any(a => a.Length == 0 || a.Length % 2 != 0 || a.Length != anchors[0].Length))
+            throw ctx.Fail("every anchor level needs the same number of (w, h) pairs");
+        return new LayerBuild(new DetectV5(ctx.Int(0, "nc"), anchors, ch), 0, [.. ctx.Args, ch.Cast<object?>().ToList()]);
+    }
+}

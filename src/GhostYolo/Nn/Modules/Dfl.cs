@@ -1,0 +1,29 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn.Modules;
+
+/// <summary>
+/// Integral module of Distribution Focal Loss (ultralytics <c>DFL</c>): the expectation of a softmax over reg_max bins,
+/// computed by a frozen 1×1 conv whose weights are 0..reg_max−1 (its 16 weights count as parameters, not gradients).
+/// </summary>
+public sealed class DFL : nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.Conv2d conv;
+    private readonly long c1;
+
+    public DFL(long c1 = 16) : base(nameof(DFL))
+    {
+        this.c1 = c1;
+        conv = nn.Conv2d(c1, 1, 1, bias: false);
+        using (no_grad()) conv.weight!.copy_(arange(c1, dtype: ScalarType.Float32).view(1, c1, 1, 1));
+        conv.weight!.requires_grad = false;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], a = x.shape[2];                           // x: (B, 4*c1, A)
+        return conv.call(x.view(b, 4, c1, a).transpose(2, 1).softmax(1)).view(b, 4, a); // (B, 4, A)
+    }
+}

@@ -1,0 +1,81 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Nn.Profiling;
+
+/// <summary>
+/// Counts multiply-accumulates with thop's rules (what ultralytics' GFLOPs are built on) through forward hooks:
+/// Conv2d = output elements · (c_in/groups) · kh · kw (bias ignored); BatchNorm2d = 4 · input elements (affine);
+/// Linear = in_features · output elements; AdaptiveAvgPool2d = (kernel area + 1) · output elements; everything else 0.
+/// </summary>
+public static class MacCounter
+{
+    /// <summary>MACs of one forward pass of <paramref name="model"/> on zeros(1, ch, h, w) (raw head outputs, eval mode).</summary>
+    public static double Count(DetectionModel model, int height, int width)
+    {
+        double macs = 0;
+        var hooks = new List<Action>();
+        foreach (var m in ModuleTree.Unique(model))
+        {
+            switch (m)
+            {
+                case Conv2d conv:
+                    hooks.Add(conv.register_forward_hook((mod, input, output) =>
+                    {
+                        var w = conv.weight!;
+                        macs += output.numel() * (double)w.shape[1] * w.shape[2] * w.shape[3];   // w: (cout, cin/g, kh, kw)
+                        return output;
+                    }).remove);
+                    break;
+                case BatchNorm2d bn:
+                    hooks.Add(bn.register_forward_hook((mod, input, output) => { macs += 4.0 * input.numel(); return output; }).remove);
+                    break;
+                case Linear lin:
+                    hooks.Add(lin.register_forward_hook((mod, input, output) => { macs += (double)lin.weight!.shape[1] * output.numel(); return output; }).remove);
+                    break;
+                case AdaptiveAvgPool2d pool:
+                    hooks.Add(pool.register_forward_hook((mod, input, output) =>
+                    {
+                        double kernel = (double)input.shape[^1] / output.shape[^1] * input.shape[^2] / output.shape[^2];
+                        macs += (Math.Floor(kernel) + 1) * output.numel();
+                        return output;
+                    }).remove);
+                    break;
+            }
+        }
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var dtype = model.parameters().First().dtype;
+            var device = model.parameters().First().device;
+            model.ForwardRaw(zeros(1, model.Definition.InputChannels, height, width, dtype: dtype, device: device));
+        }
+        finally
+        {
+            foreach (var remove in hooks) remove();
+            model.train(wasTraining);
+        }
+        return macs;
+    }
+
+    /// <summary>
+    /// ultralytics <c>get_flops</c>: profile at stride×stride (stride = max(model stride, 32)) and scale to imgsz;
+    /// if that pass fails (e.g. DFC attention pooling a 1×1 map), profile at full size. Returns GFLOPs = 2·MACs/1e9.
+    /// </summary>
+    public static double GFlops(DetectionModel model, int imgsz = 640)
+    {
+        int stride = (int)Math.Max(model.MaxStride, 32);
+        try
+        {
+            return Count(model, stride, stride) * 2 / 1e9 * ((double)imgsz / stride) * ((double)imgsz / stride);
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
+        {
+            return Count(model, imgsz, imgsz) * 2 / 1e9;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using GhostYolo.Nn;
+using GhostYolo.Nn.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Tests.Nn;
+
+/// <summary>Every detection YAML in cfg/models builds at scales n and s, runs at 640 and 320, and fusing keeps outputs.</summary>
+public class ModelForwardTests
+{
+    public static IEnumerable<object[]> DetectionYamls()
+        => Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "cfg", "models"), "*.yaml", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}cls{Path.DirectorySeparatorChar}"))
+            .Select(f => Path.GetFileName(f)).Order()
+            .SelectMany(f => new[] { new object[] { f, "n" }, new object[] { f, "s" } });
+
+    [Theory]
+    [MemberData(nameof(DetectionYamls))]
+    public void BuildsAndRunsAtBothSizes(string yaml, string scale)
+    {
+        var name = yaml.Replace("yolov8", "yolov8" + scale).Replace("yolov5", "yolov5" + scale);
+        using var model = new ModelBuilder().Build(name, 3);
+        Assert.Equal([8L, 16, 32], model.Strides);
+        model.eval();
+        using var _ = no_grad();
+        foreach (var size in new[] { 640, 320 })
+        {
+            using var scope = NewDisposeScope();
+            var raw = model.ForwardRaw(zeros(1, 3, size, size));
+            Assert.Equal(3, raw.Length);
+            for (int l = 0; l < 3; l++)
+            {
+                long g = size / model.Strides[l];
+                if (model.Head!.Kind == HeadKind.AnchorFree) Assert.Equal([1L, 64 + 3, g, g], raw[l].shape);
+                else Assert.Equal([1L, 3, g, g, 5 + 3], raw[l].shape);
+            }
+            var decoded = model.Decode(raw);
+            long anchors = (size / 8) * (size / 8) + (size / 16) * (size / 16) + (size / 32) * (size / 32);
+            if (model.Head!.Kind == HeadKind.AnchorFree) Assert.Equal([1L, 4 + 3, anchors], decoded.shape);
+            else Assert.Equal([1L, 3 * anchors, 5 + 3], decoded.shape);
+        }
+    }
+
+    [Theory]
+    [InlineData("yolov8n.yaml")]
+    [InlineData("yolov5n.yaml")]
+    [InlineData("yolov8n-ghost.yaml")]
+    public void FusedOutputsEqualUnfused(string yaml)
+    {
+        using var model = new ModelBuilder().Build(yaml, 4);
+        RandomizeBatchNorm(model, seed: 1);
+        model.eval();
+        using var _ = no_grad();
+        var x = rand(1, 3, 160, 160, generator: new Generator(2));
+        var before = model.call(x).clone();
+        model.Fuse();
+        Assert.True(model.IsFused);
+        var after = model.call(x);
+        var diff = (before - after).abs().max().item<float>();
+        Assert.True(diff < 1e-4, $"max |unfused − fused| = {diff}");
+    }
+
+    /// <summary>Non-trivial BN statistics, so fusion is really exercised (fresh BNs are the identity).</summary>
+    internal static void RandomizeBatchNorm(nn.Module model, int seed)
+    {
+        var g = new Generator((ulong)seed);
+        using var _ = no_grad();
+        foreach (var bn in ModuleTree.Unique(model).OfType<TorchSharp.Modules.BatchNorm2d>())
+        {
+            bn.weight!.copy_(rand(bn.weight.shape, generator: g) + 0.5);
+            bn.bias!.copy_(rand(bn.bias.shape, generator: g) - 0.5);
+            bn.running_mean!.copy_(rand(bn.running_mean.shape, generator: g) * 0.2 - 0.1);
+            bn.running_var!.copy_(rand(bn.running_var.shape, generator: g) + 0.5);
+        }
+    }
+}
