@@ -107,7 +107,7 @@ public sealed class DetectionLossV5 : IDisposable
                 if (NumClasses > 1)
                 {
                     var pcls = ps[.., 5..];                                                          // (n, nc)
-                    var tc = full_like(pcls, cn).scatter_(1, t.Class.unsqueeze(1), cp);
+                    var tc = full_like(pcls, cn).scatter_(1, t.Class.unsqueeze(1), full(n, 1, cp, dtype: pcls.dtype, device: device));
                     lcls += nn.functional.binary_cross_entropy_with_logits(pcls, tc);
                 }
             }

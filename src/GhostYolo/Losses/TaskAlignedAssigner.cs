@@ -69,7 +69,7 @@ public sealed class TaskAlignedAssigner
         var targetLabels = gtLabels.to_type(ScalarType.Int64).flatten()[flatIdx].clamp_min(0);       // (B, A)
         var targetBboxes = gtBboxes.view(-1, gtBboxes.shape[^1])[flatIdx];                          // (B, A, 4)
         var targetScores = zeros(bs, na, NumClasses, dtype: ScalarType.Int64, device: pdScores.device)
-            .scatter_(2, targetLabels.unsqueeze(-1), 1);
+            .scatter_(2, targetLabels.unsqueeze(-1), ones(bs, na, 1, dtype: ScalarType.Int64, device: pdScores.device));
         targetScores = where(fgMask.unsqueeze(-1).expand(-1, -1, NumClasses) > 0, targetScores, zeros_like(targetScores));
 
         // Normalise so that each gt's best-aligned anchor gets that gt's best IoU as its soft label.
@@ -142,7 +142,7 @@ public sealed class TaskAlignedAssigner
         {
             var multi = (fg.unsqueeze(1) > 1).expand(-1, nMax, -1);                                  // (B, M, A)
             var maxIdx = overlaps.argmax(1);                                                         // (B, A)
-            var isMax = zeros_like(maskPos).scatter_(1, maxIdx.unsqueeze(1), 1);
+            var isMax = zeros_like(maskPos).scatter_(1, maxIdx.unsqueeze(1), ones_like(maxIdx.unsqueeze(1), dtype: maskPos.dtype));
             maskPos = where(multi, isMax, maskPos);
             fg = maskPos.sum([-2]);
         }
