@@ -23,7 +23,8 @@ public class ModelEmaTests
         manual_seed(3);
         var model = Net();
         var emaNet = Net();
-        var ema = new ModelEma(model, emaNet);
+        ModelEma ema;
+        using (NewDisposeScope()) ema = new ModelEma(model, emaNet);   // nothing the EMA caches may belong to the caller's scope
         var w0 = ((nn.Module)emaNet).state_dict()["0.weight"].clone();
         Assert.True(w0.allclose(model.state_dict()["0.weight"]));
         Assert.False(emaNet.training);

@@ -94,6 +94,25 @@ public class OptimizerFactoryTests
         Assert.Equal(10.0, lin.bias!.grad!.item<float>(), 3);
     }
 
+    [Theory]
+    [InlineData("SGD")]
+    [InlineData("AdamW")]
+    [InlineData("Adam")]
+    public void FrozenParametersStayInGroupOneAndNeverMove(string name)
+    {
+        // Like ultralytics' frozen DFL conv: requires_grad false, still handed to the optimizer (group 1), never updated.
+        var lin = nn.Linear(2, 1);
+        lin.weight!.requires_grad = false;
+        var w = lin.weight.clone();
+        using var opt = OptimizerFactory.Build(lin, new OptimizerSettings(name), 16, 1, 0);
+        Assert.Equal(new[] { 1, 1, 0 }, opt.GroupSizes);
+        (lin.call(ones(1, 2)).sum() * 100).backward();
+        Assert.Equal(100.0, opt.ClipGradNorm(), 3);   // only the bias has a gradient
+        opt.Step();
+        Assert.True(lin.weight.allclose(w, rtol: 0, atol: 0));
+        Assert.NotEqual(0f, lin.bias!.item<float>());
+    }
+
     [Fact]
     public void WarmupApplyAndEpochLrDriveTheGroups()
     {
