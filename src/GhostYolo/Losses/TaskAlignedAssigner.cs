@@ -68,18 +68,20 @@ public sealed class TaskAlignedAssigner
         var flatIdx = targetGtIdx + batchInd * nMax;                                                // (B, A)
         var targetLabels = gtLabels.to_type(ScalarType.Int64).flatten()[flatIdx].clamp_min(0);       // (B, A)
         var targetBboxes = gtBboxes.view(-1, gtBboxes.shape[^1])[flatIdx];                          // (B, A, 4)
-        var targetScores = zeros(bs, na, NumClasses, dtype: ScalarType.Int64, device: pdScores.device)
-            .scatter_(2, targetLabels.unsqueeze(-1), ones(bs, na, 1, dtype: ScalarType.Int64, device: pdScores.device));
-        targetScores = where(fgMask.unsqueeze(-1).expand(-1, -1, NumClasses) > 0, targetScores, zeros_like(targetScores));
-
         // Normalise so that each gt's best-aligned anchor gets that gt's best IoU as its soft label.
         alignMetric = alignMetric * maskPos;
         var posAlign = alignMetric.amax([-1], keepdim: true);                                     // (B, M, 1)
         var posOverlaps = (overlaps * maskPos).amax([-1], keepdim: true);                          // (B, M, 1)
-        var norm = (alignMetric * posOverlaps / (posAlign + Eps)).amax([-2]).unsqueeze(-1);        // (B, A, 1)
-        var scores = targetScores * norm;
+        var norm = (alignMetric * posOverlaps / (posAlign + Eps)).amax([-2]);                      // (B, A)
 
-        return Out(new AssignResult(targetLabels, targetBboxes, scores, fgMask.gt(0), targetGtIdx));
+        // The reference builds an int64 one-hot, zeroes background rows and multiplies by norm; scattering norm·fg straight
+        // into a float one-hot gives the same numbers without three (B, A, nc) int64 passes.
+        var fg = fgMask.gt(0);
+        var value = (norm * fg.to_type(norm.dtype)).unsqueeze(-1);                                 // (B, A, 1)
+        var scores = zeros(bs, na, NumClasses, dtype: pdScores.dtype, device: pdScores.device)
+            .scatter_(2, targetLabels.unsqueeze(-1), value.to_type(pdScores.dtype));              // (B, A, nc)
+
+        return Out(new AssignResult(targetLabels, targetBboxes, scores, fg, targetGtIdx));
     }
 
     private static AssignResult Out(AssignResult r) => new(
@@ -90,11 +92,15 @@ public sealed class TaskAlignedAssigner
     public static Tensor SelectCandidatesInGts(Tensor ancPoints, Tensor gtBboxes, double eps = 1e-9)
     {
         using var scope = NewDisposeScope();
-        long na = ancPoints.shape[0], bs = gtBboxes.shape[0], nBoxes = gtBboxes.shape[1];
-        var lr = gtBboxes.view(-1, 1, 4).chunk(2, 2);                                   // (B*M, 1, 2) each
-        var deltas = cat([ancPoints.unsqueeze(0) - lr[0], lr[1] - ancPoints.unsqueeze(0)], 2)
-            .view(bs, nBoxes, na, -1);                                                   // (B, M, A, 4)
-        return deltas.amin([3]).gt(eps).to_type(gtBboxes.dtype).MoveToOuterDisposeScope();
+        var ax = ancPoints[.., 0].view(1, 1, -1);                                       // (1, 1, A)
+        var ay = ancPoints[.., 1].view(1, 1, -1);
+        var g = gtBboxes.unsqueeze(-1);                                                  // (B, M, 4, 1)
+        // min(l, t, r, b) > eps, written as four comparisons (same result, no (B, M, A, 4) temporary).
+        var inside = (ax - g[.., .., 0]).gt(eps)
+            .logical_and_((ay - g[.., .., 1]).gt(eps))
+            .logical_and_((g[.., .., 2] - ax).gt(eps))
+            .logical_and_((g[.., .., 3] - ay).gt(eps));                                  // (B, M, A)
+        return inside.to_type(gtBboxes.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Alignment metric and CIoU (clamped ≥ 0), both (B, M, A), computed only where <paramref name="mask"/> is set.</summary>
