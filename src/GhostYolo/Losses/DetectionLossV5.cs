@@ -76,6 +76,8 @@ public sealed class DetectionLossV5 : IDisposable
     {
         if (preds.Count != NumLevels)
             throw new ArgumentException($"The v5 loss was built for {NumLevels} levels but got {preds.Count} outputs.", nameof(preds));
+        if (preds[0].dim() != 5 || preds[0].shape[1] != NumAnchors || preds[0].shape[4] != 5 + NumClasses)
+            throw new ArgumentException($"Expected (B, {NumAnchors}, ny, nx, {5 + NumClasses}) raw outputs but got ({string.Join(", ", preds[0].shape)}).", nameof(preds));
         using var scope = NewDisposeScope();
         var dtype = preds[0].dtype;
         var device = preds[0].device;
