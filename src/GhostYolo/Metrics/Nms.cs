@@ -1,3 +1,4 @@
+using GhostYolo.Nn.Modules;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
@@ -17,8 +18,8 @@ namespace GhostYolo.Metrics;
 public static class Nms
 {
     /// <summary>
-    /// Runs NMS per image. <paramref name="prediction"/> is (B, 4+nc, A) for <see cref="HeadKind.V8"/> or
-    /// (B, A, 5+nc) for <see cref="HeadKind.V5"/>, boxes as xywh pixels of the network input.
+    /// Runs NMS per image. <paramref name="prediction"/> is (B, 4+nc, A) for <see cref="HeadKind.AnchorFree"/> or
+    /// (B, A, 5+nc) for <see cref="HeadKind.Anchors"/>, boxes as xywh pixels of the network input.
     /// Returns one float32 CPU (n, 6) tensor per image: x1, y1, x2, y2, score, class, sorted by descending score.
     /// </summary>
     public static Tensor[] NonMaxSuppression(Tensor prediction, NmsOptions? options = null)

@@ -1,3 +1,4 @@
+using GhostYolo.Nn.Modules;
 namespace GhostYolo.Metrics;
 
 /// <summary>
@@ -15,7 +16,7 @@ public static class NmsCandidates
     /// </summary>
     public static float[] Select(ReadOnlySpan<float> img, int d1, int d2, NmsOptions o, out int m, out int candidates)
     {
-        var v8 = o.Head == HeadKind.V8;
+        var v8 = o.Head == HeadKind.AnchorFree;
         var nc = v8 ? d1 - 4 : d2 - 5;
         var a = v8 ? d2 : d1;
         if (nc < 1) throw new ArgumentException(v8

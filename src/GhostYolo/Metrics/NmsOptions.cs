@@ -1,14 +1,5 @@
+using GhostYolo.Nn.Modules;
 namespace GhostYolo.Metrics;
-
-/// <summary>Which detection head produced the raw eval-mode output fed to <see cref="Nms"/>.</summary>
-public enum HeadKind
-{
-    /// <summary>ultralytics v8 anchor-free head: (B, 4 + nc, A), xywh pixels + sigmoid class scores.</summary>
-    V8,
-
-    /// <summary>yolov5 anchor head: (B, A, 5 + nc), xywh pixels + sigmoid objectness + sigmoid class scores.</summary>
-    V5,
-}
 
 /// <summary>
 /// Options of <see cref="Nms.NonMaxSuppression"/>; defaults equal ultralytics <c>ops.non_max_suppression</c>
@@ -32,4 +23,4 @@ public sealed record NmsOptions(
     bool Agnostic = false,
     bool MultiLabel = false,
     IReadOnlyList<int>? Classes = null,
-    HeadKind Head = HeadKind.V8);
+    HeadKind Head = HeadKind.AnchorFree);

@@ -1,3 +1,4 @@
+using GhostYolo.Nn.Modules;
 using GhostYolo.Metrics;
 using static TorchSharp.torch;
 
@@ -132,7 +133,7 @@ public class NmsTests
             5, 5, 10, 10, 0.8f, 0.1f, 0.5f,     // 0.40 class 1, same box as the first: other class → kept
         ];
         using var p = tensor(data).reshape(1, 4, 7);
-        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.V5))[0]);
+        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.Anchors))[0]);
         Assert.Equal(2, r.Length);
         Assert.Equal(0.45f, r[0][4], 5);
         Assert.Equal(0f, r[0][5]);
@@ -146,7 +147,7 @@ public class NmsTests
     {
         // obj 0.8 × cls (0.9, 0.5, 0.2) → 0.72, 0.40, 0.16: two rows above 0.25, best first.
         using var p = tensor(new float[] { 50, 50, 20, 20, 0.8f, 0.9f, 0.5f, 0.2f }).reshape(1, 1, 8);
-        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.V5, MultiLabel: true))[0]);
+        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.Anchors, MultiLabel: true))[0]);
         Assert.Equal(2, r.Length);
         Assert.Equal(0.8f * 0.9f, r[0][4]);   // float32 product, as upstream
         Assert.Equal(0f, r[0][5]);
