@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Loader throughput: images/s for mosaic training batches at 640 and 320 with 1 and 2 workers.
-# Usage: tools/bench-loader.sh [batches=10] [batch=16]
+# Usage: tools/bench-loader.sh [batches=20] [batch=16]
 # Builds a throw-away console project outside the repo that references src/GhostYolo and calls LoaderBenchmark.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BATCHES="${1:-10}"
+BATCHES="${1:-20}"
 BATCH="${2:-16}"
 WORK="$(mktemp -d -t ghostyolo-bench-XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
@@ -32,7 +32,7 @@ using GhostYolo.Data;
 int batches = int.Parse(args[0]), batch = int.Parse(args[1]);
 string dir = Path.Combine(Path.GetTempPath(), "ghostyolo-bench-data");
 var rows = LoaderBenchmark.Run(dir, [640, 320], [1, 2], batch, batches, images: batch * (batches + 2));
-Console.WriteLine($"cores: {Environment.ProcessorCount}, {batches} timed batches of {batch} after 1 warm-up, mosaic 1.0 + default augmentation");
+Console.WriteLine($"cores: {Environment.ProcessorCount}; {batches} batches of {batch} from a cold start (one epoch); mosaic 1.0 + default augmentation");
 Console.Write(LoaderBenchmark.Format(rows));
 Directory.Delete(dir, true);
 CS

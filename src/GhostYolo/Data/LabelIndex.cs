@@ -48,15 +48,17 @@ public sealed class LabelIndex
     public string Summary(string prefix) => $"{prefix}: Scanning {Directory}... {Counts}";
 
     /// <summary>Scans a split of a dataset definition.</summary>
-    public static LabelIndex Scan(DatasetDefinition def, string split, ILogger? logger = null, CancellationToken ct = default)
+    public static LabelIndex Scan(DatasetDefinition def, string split, ILogger? logger = null, CancellationToken ct = default,
+        IProgress<(int Done, int Total)>? progress = null)
     {
-        var index = Scan(def.ImagePaths(split), def.Nc, logger, ct);
+        var index = Scan(def.ImagePaths(split), def.Nc, logger, ct, progress);
         logger?.LogInformation("{Summary}", index.Summary(split) + (index.FromCache ? " (cache)" : ""));
         return index;
     }
 
     /// <summary>Verifies <paramref name="imagePaths"/> (sorted) against <paramref name="nc"/> classes, using the cache when valid.</summary>
-    public static LabelIndex Scan(IReadOnlyList<string> imagePaths, int nc, ILogger? logger = null, CancellationToken ct = default)
+    public static LabelIndex Scan(IReadOnlyList<string> imagePaths, int nc, ILogger? logger = null, CancellationToken ct = default,
+        IProgress<(int Done, int Total)>? progress = null)
     {
         if (imagePaths.Count == 0)
             return new LabelIndex { Images = [], Found = 0, Missing = 0, Empty = 0, Corrupt = 0, Problems = [], Directory = "" };
@@ -67,8 +69,14 @@ public sealed class LabelIndex
         if (TryLoadCache(cachePath, hash, labelDir, logger) is { } cached) return cached;
 
         var results = new LabelVerifier.Result[imagePaths.Count];
+        int done = 0;
         Parallel.For(0, imagePaths.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => results[i] = LabelVerifier.Verify(imagePaths[i], nc));
+            i =>
+            {
+                results[i] = LabelVerifier.Verify(imagePaths[i], nc);
+                int d = Interlocked.Increment(ref done);
+                if (progress is not null && (d % 100 == 0 || d == imagePaths.Count)) progress.Report((d, imagePaths.Count));
+            });
 
         var index = new LabelIndex
         {

@@ -20,7 +20,8 @@ public static class LoaderBenchmark
 {
     /// <summary>
     /// Generates a shapes dataset per size in <paramref name="workDir"/> (source images at that size) and times
-    /// <paramref name="batches"/> mosaic batches after one warm-up batch, for every (size, workers) pair.
+    /// <paramref name="batches"/> mosaic batches of one epoch, wall-clock from the first request (thread start and
+    /// first decodes included, so prefetching cannot inflate the rate), for every (size, workers) pair.
     /// </summary>
     public static List<LoaderBenchmarkRow> Run(string workDir, IReadOnlyList<int> sizes, IReadOnlyList<int> workers,
         int batchSize = 16, int batches = 10, int images = 160, CancellationToken ct = default)
@@ -39,15 +40,11 @@ public static class LoaderBenchmark
                 using var ds = YoloDataset.ForTraining(index, def.Names, size, batchSize, new AugmentOptions());
                 var loader = new Loader(ds, new LoaderOptions { BatchSize = batchSize, Workers = w, Seed = 0 });
                 int n = 0, counted = 0;
-                var sw = new Stopwatch();
+                var sw = Stopwatch.StartNew();
                 foreach (var b in loader.GetBatches(0, ct))
                 {
-                    using (b)
-                    {
-                        if (n == 0) sw.Start(); // the first batch is warm-up (thread start, first decodes)
-                        else counted += b.Size;
-                    }
-                    if (++n > batches) break;
+                    using (b) counted += b.Size;
+                    if (++n >= batches) break;
                 }
                 sw.Stop();
                 rows.Add(new LoaderBenchmarkRow(size, w, batchSize, counted, sw.Elapsed.TotalSeconds));

@@ -18,6 +18,8 @@ public sealed record DatasetOptions
     public AugmentOptions Augmentation { get; init; } = new();
     /// <summary>All classes become 0.</summary>
     public bool SingleClass { get; init; }
+    /// <summary>Training only: keep the first round(n·fraction) images (ultralytics <c>fraction</c>).</summary>
+    public double Fraction { get; init; } = 1.0;
 }
 
 /// <summary>An image in its final form (ultralytics <c>Format</c>): CHW RGB bytes and normalised labels.</summary>
@@ -41,6 +43,8 @@ public sealed class YoloDataset : ISampleSource, IDisposable
         Options = options;
         Names = names;
         _images = [.. index.Images];
+        if (options.Augment && options.Fraction < 1)
+            _images = _images.Take((int)Math.Round(_images.Count * Math.Max(options.Fraction, 0))).ToList();
         BufferLength = Math.Min(_images.Count, Math.Min(options.BatchSize * 8, 1000));
         if (options.Rect) BatchShapes = SetRectangle();
         _cache = new ImageCache(options.Augment && options.Augmentation.Mosaic > 0 ? BufferLength + 2 * options.BatchSize : 0);
@@ -75,8 +79,9 @@ public sealed class YoloDataset : ISampleSource, IDisposable
         _transforms = BuildTransforms(Options.Augmentation.WithoutMosaic());
     }
 
+    // Rect training letterboxes into the per-batch shape, so mosaic is off (ultralytics build_transforms).
     private ITransform BuildTransforms(AugmentOptions o) =>
-        Options.Augment ? TrainTransforms.Build(o, Options.ImgSize, this) : ValTransforms.Build(Options.ImgSize);
+        Options.Augment ? TrainTransforms.Build(Options.Rect ? o.WithoutMosaic() : o, Options.ImgSize, this) : ValTransforms.Build(Options.ImgSize);
 
     /// <inheritdoc />
     public Sample LoadImageAndLabel(int index)

@@ -65,6 +65,13 @@ public class LabelIndexTests
         Assert.Equal(1, poly.Class);
         Assert.Equal(0.3f, poly.Cx, 5); Assert.Equal(0.4f, poly.Cy, 5); Assert.Equal(0.4f, poly.W, 5); Assert.Equal(0.4f, poly.H, 5);
         Assert.Equal(1f, Assert.Single(Item("round").Boxes).W);
+
+        // The cache keeps counts and every message.
+        var cached = LabelIndex.Scan(paths, nc: 2);
+        Assert.True(cached.FromCache);
+        Assert.Equal(index.Counts, cached.Counts);
+        Assert.Equal(index.Problems, cached.Problems);
+        Assert.Equal(index.Images.Select(i => i.ImagePath), cached.Images.Select(i => i.ImagePath));
     }
 
     [Fact]

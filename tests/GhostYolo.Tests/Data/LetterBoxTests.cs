@@ -14,6 +14,8 @@ public class LetterBoxTests
         Assert.Equal((0, 12), (info.Left, info.Top));
         Assert.Equal(0.5, info.RatioW);
         Assert.Equal(12.0, info.Dh);
+        Assert.Equal((0.5, 0.0, 12.0), info.RatioPad);
+        Assert.Equal((100.0, 0.0), info.ToInput(50, 12));
     }
 
     [Fact]

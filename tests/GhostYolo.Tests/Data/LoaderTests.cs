@@ -155,3 +155,25 @@ public class LoadersFactoryTests(ShapesFixture fx) : IClassFixture<ShapesFixture
         Assert.All(val.GetBatches(0).ToList(), b => { using (b) Assert.NotNull(b.Items[0].RatioPad); });
     }
 }
+
+public class DatasetOptionsTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
+{
+    private sealed class Recorder : IProgress<(int Done, int Total)>
+    {
+        public List<(int, int)> Reports { get; } = [];
+        public void Report((int Done, int Total) value) { lock (Reports) Reports.Add(value); }
+    }
+
+    [Fact]
+    public void Fraction_KeepsFirstImages_AndScanReportsProgress()
+    {
+        using var ds = new YoloDataset(fx.Train, fx.Definition.Names, new DatasetOptions { ImgSize = 64, Augment = true, Fraction = 0.5 });
+        Assert.Equal(8, ds.Count);
+        Assert.Equal(fx.Train.Images[7].ImagePath, ds.Images[7].ImagePath);
+        var rec = new Recorder();
+        using var d = new TempDir();
+        for (int i = 0; i < 3; i++) d.Image($"images/x/{i}.png", 12, 12);
+        LabelIndex.Scan(ImageFiles.ExpandAll([d.File("images/x")]), 1, progress: rec);
+        Assert.Contains((3, 3), rec.Reports);
+    }
+}

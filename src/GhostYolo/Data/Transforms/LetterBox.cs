@@ -13,6 +13,12 @@ public readonly record struct LetterBoxInfo(double RatioW, double RatioH, double
     /// <summary>Maps a letterboxed point back to the input image (ultralytics <c>scale_boxes</c> with ratio_pad).</summary>
     public (double X, double Y) ToInput(double x, double y) => ((x - Left) / RatioW, (y - Top) / RatioH);
 
+    /// <summary>
+    /// The <see cref="ImageInfo.RatioPad"/> for a frame letterboxed straight from its original size (predictor):
+    /// height ratio and integer left/top pads, as ultralytics' <c>scale_boxes</c> expects.
+    /// </summary>
+    public (double Gain, double PadW, double PadH) RatioPad => (RatioH, Left, Top);
+
     /// <summary>Maps an input-image point into the letterboxed image.</summary>
     public (double X, double Y) FromInput(double x, double y) => (x * RatioW + Dw, y * RatioH + Dh);
 }
