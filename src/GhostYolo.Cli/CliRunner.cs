@@ -21,7 +21,7 @@ public static class CliRunner
     }
 
     public static bool IsUserError(Exception e) => e is ModelDefinitionException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or ArgumentException or NotSupportedException or OperationCanceledException;
+        or InvalidDataException or GhostYolo.Data.DatasetException or ArgumentException or NotSupportedException or OperationCanceledException;
 }
 
 /// <summary>Accepts ultralytics-style <c>key=value</c> arguments (<c>epochs=30 imgsz=320</c>) as <c>--key value</c>.</summary>

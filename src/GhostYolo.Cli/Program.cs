@@ -3,6 +3,9 @@ using GhostYolo.Cli;
 using GhostYolo.Cli.Commands;
 
 var root = new RootCommand("GhostYolo: YOLOv5/YOLOv8 detectors with Ghost, GhostV2, G-Ghost and FasterNet blocks, from YAML, in .NET.");
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(DatasetCommand.Create());
 return CliRunner.Run(root, args);

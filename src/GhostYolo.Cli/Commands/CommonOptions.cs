@@ -11,19 +11,7 @@ public static class CommonOptions
     public static Option<string> Device() => new("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
     public static Option<int?> Threads() => new("--threads") { Description = "Torch intra-op threads (default: all cores)" };
 
-    /// <summary>Parses cpu / cuda / cuda:N; asking for CUDA where it is not available is a clear error.</summary>
-    public static torch.Device ParseDevice(string text)
-    {
-        var t = text.Trim().ToLowerInvariant();
-        if (t == "cpu") return torch.CPU;
-        if (t.StartsWith("cuda") || int.TryParse(t, out _))
-        {
-            if (!torch.cuda.is_available())
-                throw new NotSupportedException($"--device {text}: CUDA is not available in this build or on this machine. GhostYolo uses the CPU libtorch by default; build with -p:GhostYoloBackend=cuda on a machine with an NVIDIA GPU, or use --device cpu.");
-            return t.Contains(':') ? torch.device(t) : torch.device(int.TryParse(t, out var i) ? $"cuda:{i}" : "cuda:0");
-        }
-        throw new ArgumentException($"--device '{text}' is not valid; use cpu, cuda or cuda:N");
-    }
+    public static torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
 
     public static void ApplyThreads(int? threads)
     {

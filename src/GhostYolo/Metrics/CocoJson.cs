@@ -44,7 +44,7 @@ public static class CocoJson
     public static List<CocoPrediction> FromDetections(string imagePath, Tensor detections, IReadOnlyList<int>? classMap = null)
     {
         using var scope = NewDisposeScope();
-        var data = detections.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var data = TensorData.ToFloats(detections);
         return FromDetections(imagePath, data, classMap);
     }
 

@@ -35,9 +35,9 @@ public sealed class ConfusionMatrix
     public void ProcessBatch(Tensor? detections, Tensor gtClasses, Tensor gtBoxes)
     {
         using var scope = NewDisposeScope();
-        var det = detections is null ? [] : detections.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var cls = gtClasses.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray().Select(c => (int)c).ToArray();
-        var boxes = gtBoxes.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var det = detections is null ? [] : TensorData.ToFloats(detections);
+        var cls = TensorData.ToInts(gtClasses);
+        var boxes = TensorData.ToFloats(gtBoxes);
         ProcessBatch(det, cls, boxes);
     }
 

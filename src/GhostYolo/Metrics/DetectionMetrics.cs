@@ -53,9 +53,9 @@ public sealed class DetectionMetrics
     public void Update(Tensor predictions, Tensor gtClasses, Tensor gtBoxes)
     {
         using var scope = NewDisposeScope();
-        var pred = predictions.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var cls = gtClasses.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray().Select(c => (int)c).ToArray();
-        var boxes = gtBoxes.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var pred = TensorData.ToFloats(predictions);
+        var cls = TensorData.ToInts(gtClasses);
+        var boxes = TensorData.ToFloats(gtBoxes);
         Update(pred, cls, boxes);
     }
 

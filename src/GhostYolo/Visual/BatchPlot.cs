@@ -25,7 +25,7 @@ public static class BatchPlot
         double scale = Math.Min(1.0, maxSize / (double)ns / Math.Max(h, w));
         int th = (int)Math.Ceiling(h * scale), tw = (int)Math.Ceiling(w * scale);
         var mosaic = new Mat(ns * th, ns * tw, MatType.CV_8UC3, Scalar.All(255));
-        var targets = batch.Targets.data<float>().ToArray(); // (N, 6)
+        var targets = Metrics.TensorData.ToFloats(batch.Targets); // (N, 6)
         int lw = Math.Max(1, (int)Math.Round(Math.Max(th, tw) / 200.0));
         for (int i = 0; i < bs; i++)
         {

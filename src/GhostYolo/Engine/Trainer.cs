@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using GhostYolo.Data;
+using GhostYolo.Data.Transforms;
+using GhostYolo.Nn;
+using GhostYolo.Nn.Profiling;
+using GhostYolo.Visual;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Engine;
+
+/// <summary>
+/// Trains a detector from a YAML or checkpoint on a YOLO-format dataset with ultralytics' recipe (BaseTrainer /
+/// DetectionTrainer 8.2): warm-up, gradient accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or
+/// cosine LR, per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping,
+/// close-mosaic, resume, and the run folder with args.yaml, results.csv/png and plots.
+/// </summary>
+public sealed class Trainer(ILogger? logger = null)
+{
+    public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Checkpoint? resume = options.Resume ? Checkpoint.Load(options.Model) : null;
+        var o = resume is null ? options : ResumedOptions(options, resume);
+        if (o.Threads is int threads && threads > 0) torch.set_num_threads(threads);
+        torch.manual_seed(o.Seed);
+        var device = DeviceParser.Parse(o.Device);
+        int imgsz = Math.Max((int)Math.Ceiling(o.Imgsz / 32.0) * 32, 32);
+
+        var data = DatasetDefinition.Load(o.Data);
+        var names = o.SingleCls ? (IReadOnlyList<string>)["item"] : data.Names;
+        var (model, transfer) = BuildModel(o, resume, names.Count, device);
+        using var _model = model;
+        using var emaModel = BuildModel(o, resume, names.Count, device).Model;
+
+        var saveDir = resume is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(o.Model)))! : RunDirectory.Create(o.Project, o.Name, o.ExistOk);
+        var weightsDir = Path.Combine(saveDir, "weights");
+        Directory.CreateDirectory(weightsDir);
+        File.WriteAllLines(Path.Combine(saveDir, "args.yaml"), OptionOverrides.ToPairs(o with { Resume = false }).Select(kv => $"{kv.Key}: {kv.Value}"));
+
+        int workers = Math.Max(0, Math.Min(o.Workers, Environment.ProcessorCount));
+        var augment = new AugmentOptions
+        {
+            HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
+            Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
+        };
+        using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct);
+        using var valLoader = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, (int)model.MaxStride, o.SingleCls, logger, ct);
+        int nb = trainLoader.BatchCount;
+        long iterations = OptimizerFactory.AutoIterations(trainLoader.Dataset.Count, o.Batch, o.Epochs, o.Nbs);
+        using var optimizer = OptimizerFactory.Build(model, OptimizerSettings.From(o), o.Batch, names.Count, iterations, logger);
+        var ema = new ModelEma(model, emaModel, resume?.Info.EmaUpdates ?? 0);
+        if (resume?.OptimizerState is { } state)
+        {
+            using var reader = new BinaryReader(new MemoryStream(state));
+            optimizer.LoadState(reader);
+        }
+        using var loss = new LossFunction(model, o, imgsz);
+        var lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr);
+        var warmup = WarmupSettings.From(o);
+        int nw = Warmup.Iterations(o.WarmupEpochs, nb);
+        int startEpoch = resume is null ? 0 : resume.Info.Epoch + 1;
+        double bestFitness = resume?.Info.BestFitness ?? 0;
+        int bestEpoch = startEpoch;
+        var results = new ResultsCsv(Path.Combine(saveDir, "results.csv"), loss.Names, append: resume is not null);
+        var validator = new Validator();
+        string last = Path.Combine(weightsDir, "last" + Checkpoint.Extension), best = Path.Combine(weightsDir, "best" + Checkpoint.Extension);
+
+        if (resume is null && o.Plots) LabelsPlot.Save(Path.Combine(saveDir, "labels.jpg"), trainLoader.Dataset.Images.SelectMany(i => i.Boxes), names);
+        progress?.Report(new TrainStarted(saveDir, ModelProfile.Measure(model).SummaryLine, optimizer.Describe(), trainLoader.Dataset.Count,
+            valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
+        resume?.Dispose();
+
+        int accumulate = OptimizerFactory.Accumulate(o.Batch, o.Nbs);
+        long lastOptStep = -1;
+        int epoch = startEpoch, completed = startEpoch;
+        bool interrupted = false;
+        for (; epoch < o.Epochs; epoch++)
+        {
+            if (ct.IsCancellationRequested) { interrupted = true; break; }
+            var epochClock = Stopwatch.StartNew();
+            LrSchedule.ApplyEpoch(optimizer, lf(epoch));
+            // ultralytics: at epoch == epochs − close_mosaic, or at once when resuming past that point.
+            bool closeNow = epoch == o.Epochs - o.CloseMosaic || (epoch == startEpoch && startEpoch > o.Epochs - o.CloseMosaic && startEpoch > 0);
+            if (o.CloseMosaic > 0 && closeNow && !trainLoader.Dataset.MosaicClosed)
+            {
+                trainLoader.Dataset.CloseMosaic();
+                progress?.Report(new TrainNote("Closing dataloader mosaic"));
+            }
+            model.train();
+            var tloss = new double[3];
+            int i = 0;
+            try
+            {
+                foreach (var batch in trainLoader.GetBatches(epoch, ct))
+                {
+                    using var b = batch;
+                    long ni = i + (long)nb * epoch;
+                    accumulate = Warmup.Apply(optimizer, ni, nw, lf(epoch), o.Batch, warmup, accumulate);
+                    using (var scope = NewDisposeScope())
+                    {
+                        var x = Inference.Preprocess(b.Images, device);
+                        var (lossValue, items) = loss.Compute(model.ForwardRaw(x), b.Targets.to(device));
+                        lossValue.backward();
+                        var it = items.cpu().to(ScalarType.Float64).data<double>().ToArray();
+                        for (int k = 0; k < 3; k++) tloss[k] = (tloss[k] * i + it[k]) / (i + 1);
+                    }
+                    if (ni - lastOptStep >= accumulate)
+                    {
+                        optimizer.ClipGradNorm(10.0);
+                        optimizer.Step();
+                        optimizer.ZeroGrad();
+                        ema.Update(model);
+                        lastOptStep = ni;
+                    }
+                    if (epoch == startEpoch && i < 3 && o.Plots) BatchPlot.Save(Path.Combine(saveDir, $"train_batch{i}.jpg"), b, names);
+                    i++;
+                    double seconds = epochClock.Elapsed.TotalSeconds;
+                    progress?.Report(new BatchEnded(epoch, o.Epochs, i, nb, (double[])tloss.Clone(), (int)b.Targets.shape[0], (int)b.Images.shape[3],
+                        i * o.Batch / seconds, TimeSpan.FromSeconds(seconds / i * (nb - i))));
+                }
+            }
+            catch (OperationCanceledException) { interrupted = true; }
+            if (interrupted || ct.IsCancellationRequested) { interrupted = true; break; }
+
+            var lrs = Enumerable.Range(0, optimizer.GroupCount).Select(optimizer.GetLr).ToArray();
+            bool final = epoch + 1 == o.Epochs;
+            bool possibleStop = o.Patience > 0 && epoch + 1 - bestEpoch >= o.Patience - 1;
+            ValResult? val = null;
+            double fitness = bestFitness;
+            if (o.Val || final || possibleStop)
+            {
+                val = validator.Run((DetectionModel)ema.Module, valLoader, names, new ValOptions { Iou = o.Iou, MaxDet = o.MaxDet, SingleCls = o.SingleCls },
+                    (raw, targets) => loss.Compute(raw, targets).Items, new Progress<(int Batch, int Batches)>(p => progress?.Report(new ValidationProgress(epoch, p.Batch, p.Batches))), ct);
+                fitness = val.Metrics.Fitness;
+            }
+            bool isBest = val is not null && (bestFitness == 0 || fitness > bestFitness);
+            if (isBest) { bestFitness = fitness; }
+            if (val is not null && fitness >= bestFitness) bestEpoch = epoch + 1;
+            results.Append(epoch + 1, tloss, val, lrs);
+            var info = Info(o, model, names, imgsz, epoch, bestFitness, ema.Updates, val);
+            SaveCheckpoint(last, info, ema, optimizer);
+            if (isBest) File.Copy(last, best, overwrite: true);
+            if (o.SavePeriod > 0 && (epoch + 1) % o.SavePeriod == 0) File.Copy(last, Path.Combine(weightsDir, $"epoch{epoch + 1}{Checkpoint.Extension}"), overwrite: true);
+            using (var proc = Process.GetCurrentProcess())
+                progress?.Report(new EpochEnded(epoch, o.Epochs, tloss, val, fitness, isBest, lrs, epochClock.Elapsed, proc.WorkingSet64 / 1048576.0, proc.PeakWorkingSet64 / 1048576.0));
+            completed = epoch + 1;
+            if (o.Plots) ResultsPlot.Save(Path.Combine(saveDir, "results.png"), results.Path);
+            if (o.Patience > 0 && epoch + 1 - bestEpoch >= o.Patience)
+            {
+                progress?.Report(new TrainNote($"Stopping training early as no improvement observed in last {o.Patience} epochs. Best results observed at epoch {bestEpoch}."));
+                break;
+            }
+        }
+
+        ValResult? finalVal = null;
+        if (interrupted)
+        {
+            progress?.Report(new TrainNote(completed > startEpoch || File.Exists(last)
+                ? $"Interrupted: {last} holds epoch {completed}; continue with `ghostyolo train --resume --model {last}`"
+                : "Interrupted before the first epoch finished; nothing was saved"));
+        }
+        else if (File.Exists(best))
+        {
+            Finish(last);
+            Finish(best);
+            using var bestCkpt = Checkpoint.Load(best);
+            using var bestModel = bestCkpt.BuildModel();
+            bestModel.to(device);
+            bestModel.Fuse();
+            finalVal = validator.Run(bestModel, valLoader, names, new ValOptions
+            {
+                Iou = o.Iou, MaxDet = o.MaxDet, SingleCls = o.SingleCls, SaveDir = saveDir, Plots = o.Plots,
+            }, progress: null, ct: ct);
+        }
+        var finished = new TrainFinished(saveDir, File.Exists(best) ? best : null, File.Exists(last) ? last : null, finalVal, completed, clock.Elapsed, interrupted);
+        progress?.Report(finished);
+        return finished;
+    }
+
+    private static TrainOptions ResumedOptions(TrainOptions requested, Checkpoint ckpt)
+    {
+        if (ckpt.Info.Epoch < 0)
+            throw new InvalidOperationException($"{requested.Model} is from a finished run; nothing to resume. To train longer, start a new run with --weights {requested.Model}");
+        if (ckpt.OptimizerState is null) throw new InvalidDataException($"{requested.Model} has no optimizer state to resume from");
+        var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
+        // As ultralytics: the run's own settings, except where the machine differs.
+        return saved with { Model = requested.Model, Resume = true, Device = requested.Device, Workers = requested.Workers, Threads = requested.Threads };
+    }
+
+    private (DetectionModel Model, TransferReport? Transfer) BuildModel(TrainOptions o, Checkpoint? resume, int nc, Device device)
+    {
+        DetectionModel model;
+        TransferReport? transfer = null;
+        if (resume is not null) model = resume.BuildModel();
+        else if (Checkpoint.IsCheckpoint(o.Model))
+        {
+            using var ckpt = Checkpoint.Load(o.Model);
+            var def = ModelDefinition.Parse(ckpt.Info.ModelYaml, ckpt.Info.ModelName, ckpt.Info.Scale, nc) with { DisplayName = ckpt.Info.ModelName };
+            model = new ModelBuilder().Build(def);
+            transfer = Checkpoint.LoadInto(model, ckpt.Weights, strict: false);
+        }
+        else model = new ModelBuilder().Build(o.Model, nc);
+        if (o.Weights is not null && resume is null)
+        {
+            using var w = Checkpoint.Load(o.Weights);
+            transfer = Checkpoint.LoadInto(model, w.Weights, strict: false);
+            logger?.LogInformation("Transferred {Count}/{Total} items from {Weights}", transfer.Transferred.Count, transfer.Transferred.Count + transfer.Skipped.Count, o.Weights);
+        }
+        model.to(device);
+        return (model, transfer);
+    }
+
+    private static CheckpointInfo Info(TrainOptions o, DetectionModel model, IReadOnlyList<string> names, int imgsz, int epoch, double bestFitness, long updates, ValResult? val)
+        => new()
+        {
+            ModelYaml = model.Definition.Yaml, ModelName = model.Definition.DisplayName, Scale = model.Definition.Scale, Nc = names.Count,
+            Names = names, ImgSz = imgsz, Epoch = epoch, BestFitness = bestFitness, EmaUpdates = updates,
+            TrainArgs = OptionOverrides.ToPairs(o with { Resume = false }).ToDictionary(),
+            Metrics = val is null ? new() : new()
+            {
+                ["metrics/precision(B)"] = val.Metrics.Precision, ["metrics/recall(B)"] = val.Metrics.Recall,
+                ["metrics/mAP50(B)"] = val.Metrics.Map50, ["metrics/mAP50-95(B)"] = val.Metrics.Map, ["fitness"] = val.Metrics.Fitness,
+            },
+        };
+
+    private static void SaveCheckpoint(string path, CheckpointInfo info, ModelEma ema, OptimizerHandle optimizer)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.SaveState(w);
+        var weights = ema.Module.state_dict();
+        new Checkpoint(info, weights, ms.ToArray()).Save(path);
+    }
+
+    /// <summary>ultralytics <c>strip_optimizer</c>: a finished checkpoint keeps the weights and metadata, drops the optimizer, epoch −1.</summary>
+    private static void Finish(string path)
+    {
+        if (!File.Exists(path)) return;
+        Checkpoint finished;
+        using (var ckpt = Checkpoint.Load(path))
+            finished = new Checkpoint(ckpt.Info with { Epoch = -1 }, ckpt.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
+        using (finished) finished.Save(path);
+    }
+}
