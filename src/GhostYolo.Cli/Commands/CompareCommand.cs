@@ -22,14 +22,15 @@ public static class CompareCommand
         var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var threads = CommonOptions.Threads();
+        var precision = new Option<string>("--precision") { Description = "With --speed: fp32 or bf16 (bfloat16 where the CPU supports it)", DefaultValueFactory = _ => "fp32" };
         var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3)" };
         var cmd = new Command("compare", "Compare models: layers, parameters, GFLOPs, size and (with --speed) latency")
-            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves };
+            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves, precision };
         cmd.SetAction(r =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
             var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
-                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop);
+                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!));
             var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
             Console.Write(Render(rows, options, r.GetValue(format)!));
             return 0;
@@ -37,7 +38,7 @@ public static class CompareCommand
         return cmd;
     }
 
-    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop);
+    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop, Nn.Precision Precision = Nn.Precision.Fp32);
 
     public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency);
 
@@ -50,7 +51,8 @@ public static class CompareCommand
         Latency? latency = null;
         if (o.Speed)
         {
-            if (!o.Fused) model.Fuse();
+            var actual = model.PrepareForInference(o.Precision);
+            if (actual != o.Precision) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
             latency = LatencyMeter.Measure(model, o.ImgSz, o.Runs);
         }
         return new Row(profile, macs, latency);

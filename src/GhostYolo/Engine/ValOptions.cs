@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace GhostYolo.Engine;
 
 /// <summary>Validation settings; defaults equal ultralytics' (conf 0.001, iou 0.7, max_det 300, multi-label NMS).</summary>
@@ -9,8 +7,6 @@ public sealed record ValOptions
     public double Iou { get; init; } = 0.7;
     public int MaxDet { get; init; } = 300;
     public bool SingleCls { get; init; }
-    /// <summary>Model input precision: Float32, or BFloat16 where the CPU supports it (post-processing stays fp32).</summary>
-    public ScalarType Dtype { get; init; } = ScalarType.Float32;
     /// <summary>Where plots and predictions.json go; null = write nothing.</summary>
     public string? SaveDir { get; init; }
     public bool Plots { get; init; }

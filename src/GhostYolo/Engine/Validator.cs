@@ -41,7 +41,7 @@ public sealed class Validator
                 using var b = batch;
                 using var scope = NewDisposeScope();
                 var sw = Stopwatch.StartNew();
-                var x = Inference.Preprocess(b.Images, device, o.Dtype);
+                var x = model.PrepareInput(b.Images);
                 var inputShape = ((int)x.shape[2], (int)x.shape[3]);
                 tPre += sw.Elapsed.TotalMilliseconds; sw.Restart();
                 var raw = model.ForwardRaw(x);

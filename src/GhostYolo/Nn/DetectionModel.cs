@@ -84,6 +84,45 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
         return this;
     }
 
+    /// <summary>
+    /// Fuse, eval, channels-last and (when asked and the CPU has native bf16) bfloat16 weights: the fast inference form.
+    /// Returns the precision actually used — bf16 falls back to fp32 on CPUs without AVX-512 BF16 / AMX.
+    /// </summary>
+    public Precision PrepareForInference(Precision requested = Precision.Fp32)
+    {
+        Fuse();
+        eval();
+        ToChannelsLast();
+        var device = parameters().First().device;
+        var actual = requested == Precision.Bf16 && (device.type != DeviceType.CPU || CpuFeatures.HasBf16) ? Precision.Bf16 : Precision.Fp32;
+        if (actual == Precision.Bf16) this.to(ScalarType.BFloat16);
+        return actual;
+    }
+
+    /// <summary>True after <see cref="ToChannelsLast"/>: inputs should be NHWC in memory too (see <see cref="PrepareInput"/>).</summary>
+    public bool ChannelsLast { get; private set; }
+
+    /// <summary>
+    /// Stores every conv weight channels-last (NHWC in memory). libtorch's oneDNN kernels then keep activations NHWC
+    /// end to end; measured here: 5×5 max-pooling 17× and 3×3 convs 1.7× faster than with NCHW. Inference only.
+    /// </summary>
+    public DetectionModel ToChannelsLast()
+    {
+        using (no_grad())
+            foreach (var conv in ModuleTree.Unique(this).OfType<Conv2d>())
+                conv.weight = new Parameter(MemoryFormat.ChannelsLast(conv.weight!), conv.weight!.requires_grad);
+        ChannelsLast = true;
+        return this;
+    }
+
+    /// <summary>(B,3,H,W) uint8 images → this model's input: its device and dtype, scaled to [0,1], NHWC if channels-last.</summary>
+    public Tensor PrepareInput(Tensor images)
+    {
+        var p = parameters().First();
+        var x = images.to(p.device).to(p.dtype).div_(255.0);
+        return ChannelsLast ? MemoryFormat.ChannelsLast(x) : x;
+    }
+
     /// <summary>True when fewer than 10 normalisation layers remain (ultralytics <c>is_fused</c>).</summary>
     public bool IsFused => ModuleTree.Unique(this).Count(m => m is BatchNorm2d) < 10;
 }

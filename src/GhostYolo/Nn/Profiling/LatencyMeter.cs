@@ -15,12 +15,12 @@ public sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Ru
 /// </summary>
 public static class LatencyMeter
 {
-    public static Latency Measure(DetectionModel model, int imgsz, int runs = 20, int warmup = 3, int batch = 1, ScalarType dtype = ScalarType.Float32)
+    public static Latency Measure(DetectionModel model, int imgsz, int runs = 20, int warmup = 3, int batch = 1)
     {
         model.eval();
-        var device = model.parameters().First().device;
         using var _ = inference_mode();
-        using var input = zeros(batch, model.Definition.InputChannels, imgsz, imgsz, dtype: dtype, device: device);
+        using var images = zeros(batch, model.Definition.InputChannels, imgsz, imgsz, dtype: ScalarType.Byte);
+        using var input = model.PrepareInput(images);
         for (int i = 0; i < warmup; i++) { using var scope = NewDisposeScope(); model.call(input); }
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
