@@ -81,7 +81,24 @@ public sealed class OptimizerHandle : IDisposable
     public double ClipGradNorm(double maxNorm = 10.0) => nn.utils.clip_grad_norm_(_parameters, maxNorm);
 
     /// <summary>Writes the optimizer state (group options and momentum/Adam buffers) in TorchSharp's format.</summary>
-    public void SaveState(BinaryWriter writer) => _optimizer.save_state_dict(writer);
+    public void SaveState(BinaryWriter writer)
+    {
+        MakeStateContiguous();
+        _optimizer.save_state_dict(writer);
+    }
+
+    /// <summary>
+    /// Momentum/Adam buffers of channels-last parameters are channels-last too, and TorchSharp's serializer only writes
+    /// contiguous tensors; swap in contiguous copies (the optimizer updates its own buffers, so values are unchanged).
+    /// </summary>
+    private void MakeStateContiguous()
+    {
+        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+        foreach (var state in _optimizer.state_dict().State)
+            foreach (var field in state.GetType().GetFields(flags).Where(f => f.FieldType == typeof(Tensor)))
+                if (field.GetValue(state) is Tensor t && !t.is_contiguous())
+                    field.SetValue(state, t.contiguous());
+    }
     /// <summary>Restores what <see cref="SaveState"/> wrote; the optimizer must have been built the same way.</summary>
     public void LoadState(BinaryReader reader) => _optimizer.load_state_dict(reader);
 

@@ -104,13 +104,17 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Stores every conv weight channels-last (NHWC in memory). libtorch's oneDNN kernels then keep activations NHWC
-    /// end to end; measured here: 5×5 max-pooling 17× and 3×3 convs 1.7× faster than with NCHW. Inference only.
+    /// end to end; measured here: 5×5 max-pooling 17× and 3×3 convs 1.7× faster than with NCHW, training steps ~1.3×.
     /// </summary>
     public DetectionModel ToChannelsLast()
     {
         using (no_grad())
             foreach (var conv in ModuleTree.Unique(this).OfType<Conv2d>())
-                conv.weight = new Parameter(MemoryFormat.ChannelsLast(conv.weight!), conv.weight!.requires_grad);
+            {
+                var w = conv.weight!;
+                if (MemoryFormat.IsChannelsLast(w)) continue;   // e.g. 1×1 kernels: both layouts coincide
+                conv.weight = new Parameter(MemoryFormat.ChannelsLast(w), w.requires_grad);
+            }
         ChannelsLast = true;
         return this;
     }

@@ -6,7 +6,15 @@ namespace GhostYolo.Nn;
 public static class MemoryFormat
 {
     /// <summary>The same (N,C,H,W) tensor stored NHWC in memory — what PyTorch calls <c>torch.channels_last</c>.</summary>
-    public static Tensor ChannelsLast(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+    /// A fresh tensor (not a view), so it can back a Parameter that is later updated in place.
+    public static Tensor ChannelsLast(Tensor x)
+    {
+        if (x.dim() != 4 || IsChannelsLast(x)) return x;
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        var result = empty_strided([n, c, h, w], [h * w * c, 1, w * c, c], dtype: x.dtype, device: x.device);
+        using (no_grad()) result.copy_(x);
+        return result;
+    }
 
     public static bool IsChannelsLast(Tensor x) => x.dim() == 4 && x.stride(1) == 1 && x.shape[1] > 1;
 }
