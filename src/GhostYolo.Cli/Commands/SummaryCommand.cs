@@ -24,7 +24,7 @@ public static class SummaryCommand
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("", "from", "n", "params", "module", "arguments");
             foreach (var row in ModelTable.Rows(m))
-                table.AddRow(row.Index.ToString(), row.From, row.Repeats.ToString(), row.Parameters.ToString("N0"), Markup.Escape(row.Module), Markup.Escape(row.Arguments));
+                table.AddRow(row.Index.ToString(), Markup.Escape(row.From), row.Repeats.ToString(), row.Parameters.ToString("N0"), Markup.Escape(row.Module), Markup.Escape(row.Arguments));
             table.Columns[3].RightAligned();
             AnsiConsole.Write(table);
             if (r.GetValue(verbose))
