@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using GhostYolo.Benchmarks;
+using GhostYolo.Data;
+using GhostYolo.Nn;
+using GhostYolo.Visual;
+using Spectre.Console;
+
+namespace GhostYolo.Cli.Commands;
+
+/// <summary>
+/// <c>ghostyolo benchmark</c>: speed on this machine — forward latency per model × threads × precision, training
+/// throughput, loader throughput and detect pipeline FPS — as tables, plus a GFLOPs-vs-latency plot.
+/// Benchmarks, not tests: shared cores are noisy, so compare rows of one run.
+/// </summary>
+public static class BenchmarkCommand
+{
+    public static readonly string[] DefaultModels =
+    [
+        "yolov8n.yaml", "yolov8n-C2f-GhostBottleneck.yaml", "yolov8n-C2f-GhostBottleneckV2.yaml", "yolov8n-C2f-g_ghostBottleneck.yaml",
+        "yolov8n-C2f-Faster.yaml", "yolov8n-fasternet.yaml", "yolov5n.yaml",
+    ];
+
+    public static Command Create()
+    {
+        var models = new Argument<string[]>("models") { Description = "Model YAMLs (default: YOLOv8n, its Ghost/GhostV2/G-Ghost/FasterNet variants, YOLOv5n)", Arity = ArgumentArity.ZeroOrMore };
+        var imgsz = CommonOptions.ImgSz();
+        var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts", DefaultValueFactory = _ => "1,2" };
+        var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
+        var batch = new Option<int>("--batch") { Description = "Batch size for forward latency", DefaultValueFactory = _ => 1 };
+        var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect", DefaultValueFactory = _ => "forward" };
+        var runs = new Option<int>("--runs") { Description = "Timed passes per forward measurement", DefaultValueFactory = _ => 20 };
+        var trainImgsz = new Option<int>("--train-imgsz") { Description = "Image size for --what train", DefaultValueFactory = _ => 320 };
+        var trainBatch = new Option<int>("--train-batch") { Description = "Batch size for --what train", DefaultValueFactory = _ => 16 };
+        var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "md", "csv");
+        var plot = new Option<string?>("--plot") { Description = "Write the GFLOPs-vs-latency scatter plot to this PNG" };
+        var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")
+            { models, imgsz, threads, precision, batch, what, runs, trainImgsz, trainBatch, format, plot };
+        cmd.SetAction((r, ct) =>
+        {
+            var list = r.GetValue(models) is { Length: > 0 } m ? m : DefaultModels;
+            var threadList = r.GetValue(threads)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
+            var precisions = r.GetValue(precision)!.Split(',').Select(PrecisionParser.Parse).ToList();
+            var whats = r.GetValue(what)!.Split(',').Select(w => w.Trim()).ToHashSet();
+            var fmt = r.GetValue(format)!;
+            Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, libtorch CPU");
+            if (precisions.Contains(Precision.Bf16) && !CpuFeatures.HasBf16)
+                Console.WriteLine("WARNING this CPU has no AVX-512 BF16 / AMX: bf16 rows are skipped (fp32 only)");
+            if (whats.Contains("forward"))
+            {
+                var rows = ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, r.GetValue(batch), r.GetValue(runs), ct: ct).ToList();
+                Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up)",
+                    ["model", "gflops", "threads", "precision", "median_ms", "p10_ms", "p90_ms", "fps"],
+                    rows.Select(x => new[] { x.Model, F(x.GFlops, "F1"), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(),
+                        F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1") }), fmt);
+                if (r.GetValue(plot) is { } png) { BenchmarkPlot.Save(png, rows); Console.WriteLine($"Plot written to {png}"); }
+            }
+            if (whats.Contains("train"))
+            {
+                var rows = list.SelectMany(model => threadList.Select(t => TrainBenchmark.Run(model, t, r.GetValue(trainBatch), r.GetValue(trainImgsz)))).ToList();
+                Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)}",
+                    ["model", "threads", "images_per_s", "step_ms"],
+                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
+            }
+            if (whats.Contains("loader"))
+            {
+                var dir = Path.Combine(Path.GetTempPath(), "ghostyolo-loader-bench");
+                var rows = LoaderBenchmark.Run(dir, [640, 320], threadList, 16, 20, images: 16 * 22);
+                Console.WriteLine();
+                Console.WriteLine("Loader throughput: mosaic training batches of 16 (workers = thread counts)");
+                Console.Write(LoaderBenchmark.Format(rows));
+                Directory.Delete(dir, true);
+            }
+            if (whats.Contains("detect"))
+            {
+                var video = EnsureVideo();
+                var rows = list.SelectMany(model => threadList.Select(t => DetectBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz)))).ToList();
+                Print($"Detect pipeline on {video} at {r.GetValue(imgsz)}: end-to-end FPS vs forward-only FPS",
+                    ["model", "threads", "input", "end_to_end_fps", "forward_fps", "ratio"],
+                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), $"{x.InputShape.W}x{x.InputShape.H}", F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
+            }
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    private static string EnsureVideo()
+    {
+        var video = Path.Combine("datasets", "shapes", "video.mp4");
+        if (!File.Exists(video)) ShapesDataset.Generate(new ShapesOptions { OutDir = Path.Combine("datasets", "shapes") });
+        return video;
+    }
+
+    private static string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+
+    private static void Print(string title, string[] header, IEnumerable<string[]> rows, string format)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        switch (format)
+        {
+            case "csv":
+                Console.WriteLine(string.Join(",", header));
+                foreach (var row in rows) Console.WriteLine(string.Join(",", row));
+                break;
+            case "md":
+                Console.WriteLine("| " + string.Join(" | ", header) + " |");
+                Console.WriteLine("|" + string.Concat(header.Select((_, i) => i == 0 ? "---|" : "---:|")));
+                foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+                break;
+            default:
+                var table = new Table().Border(TableBorder.Rounded);
+                foreach (var h in header) table.AddColumn(h);
+                foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+                AnsiConsole.Write(table);
+                break;
+        }
+    }
+}

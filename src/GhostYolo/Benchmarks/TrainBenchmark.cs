@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using GhostYolo.Engine;
+using GhostYolo.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Benchmarks;
+
+/// <summary>Training throughput of full steps (forward, loss, backward, optimizer) at one thread count.</summary>
+public sealed record TrainRow(string Model, int Threads, int Batch, int ImgSz, double ImagesPerSecond, double StepMs);
+
+/// <summary>
+/// Images/s of complete training steps as the trainer runs them (channels-last model, v8/v5 loss, SGD step), on a
+/// synthetic batch with a realistic number of boxes, so it measures the model and loss, not the loader.
+/// </summary>
+public static class TrainBenchmark
+{
+    public static TrainRow Run(string modelName, int threads, int batch = 16, int imgsz = 320, int steps = 5, int nc = 4, int seed = 0)
+    {
+        torch.set_num_threads(threads);
+        using var model = new ModelBuilder().Build(modelName, nc);
+        model.ToChannelsLast();
+        model.train();
+        using var loss = new LossFunction(model, new TrainOptions(), imgsz);
+        using var optimizer = torch.optim.SGD(model.parameters(), 0.001, momentum: 0.9);
+        var g = new Generator((ulong)seed);
+        using var images = randint(0, 255, [batch, 3, imgsz, imgsz], generator: g).to(ScalarType.Byte);
+        // 6 boxes per image: [image, class, cx, cy, w, h] normalised.
+        using var targets = cat([
+            arange(batch).repeat_interleave(6).unsqueeze(1).to(ScalarType.Float32),
+            randint(0, nc, [batch * 6, 1], generator: g).to(ScalarType.Float32),
+            rand(batch * 6, 2, generator: g) * 0.6 + 0.2,
+            rand(batch * 6, 2, generator: g) * 0.25 + 0.05], 1);
+        var times = new List<double>();
+        for (int i = 0; i < steps + 1; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (var scope = NewDisposeScope())
+            {
+                var (l, _) = loss.Compute(model.ForwardRaw(model.PrepareInput(images)), targets);
+                l.backward();
+                optimizer.step();
+                optimizer.zero_grad();
+            }
+            if (i > 0) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        return new TrainRow(model.Definition.DisplayName, threads, batch, imgsz, batch * 1000.0 / median, median);
+    }
+}
