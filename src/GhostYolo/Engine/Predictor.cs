@@ -95,6 +95,7 @@ public sealed class Predictor
         {
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var batch = TakeBatch(channel.Reader, carry, cancellationToken);
                 if (batch.Count == 0) yield break;
                 foreach (var r in Infer(batch)) outstanding.Enqueue(r);
@@ -219,6 +220,7 @@ public sealed class Predictor
 
     private static Detection[] ToDetections(Tensor boxes)
     {
+        if (boxes.numel() == 0) return [];
         using var c = boxes.contiguous();
         var v = c.data<float>().ToArray();
         var d = new Detection[v.Length / 6];
