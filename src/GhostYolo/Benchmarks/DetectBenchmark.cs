@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using GhostYolo.Engine;
+using GhostYolo.Engine.Sinks;
+using GhostYolo.Engine.Sources;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Benchmarks;
+
+/// <summary>
+/// One row of the detect benchmark: the full pipeline's frames per second (decode, letterbox, forward, NMS, drawing,
+/// mp4 encode) against the model's forward-only frames per second at the same input shape and thread count.
+/// </summary>
+/// <param name="Model">Model YAML or checkpoint.</param>
+/// <param name="Threads">Torch intra-op threads.</param>
+/// <param name="InputShape">Network input (H, W) after LetterBox(auto) of the video frames.</param>
+/// <param name="Frames">Frames per end-to-end pass (= forward passes per forward-only pass).</param>
+/// <param name="DetectionsPerFrame">Mean boxes kept by NMS per frame in the last end-to-end pass.</param>
+/// <param name="ForwardFps">Median over rounds of forward-only frames per second.</param>
+/// <param name="EndToEndFps">Median over rounds of end-to-end frames per second.</param>
+/// <param name="Stages">Mean per-frame stage milliseconds of the last end-to-end pass.</param>
+public sealed record DetectBenchmarkResult(string Model, int Threads, (int H, int W) InputShape, int Frames, double DetectionsPerFrame,
+    double ForwardFps, double EndToEndFps, FrameTimings Stages)
+{
+    /// <summary>End-to-end FPS as a fraction of forward-only FPS (target ≥ 0.9).</summary>
+    public double Ratio => EndToEndFps / ForwardFps;
+}
+
+/// <summary>
+/// Measures <see cref="Predictor"/> + <see cref="PredictionWriter"/> end to end on a video against the bare forward
+/// pass, alternating the two in each round so load from other processes hits both alike. Not a test: it returns
+/// numbers for a benchmark command or script.
+/// </summary>
+public static class DetectBenchmark
+{
+    public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 3, int imgsz = 640,
+        double conf = 0.25, int nc = 4, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        set_num_threads(threads);
+        var loaded = ModelLoader.Load(model, CPU, nc);
+        var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf });
+        string dir = saveDir ?? Directory.CreateTempSubdirectory("ghostyolo-bench-").FullName;
+        try
+        {
+            // One warm-up pass through the whole pipeline fixes the input shape and warms libtorch's kernels.
+            var (frames, shape, _, _, _) = EndToEnd(predictor, video, dir, cancellationToken);
+            using var x = rand(1, 3, shape.H, shape.W);
+            var forward = new List<double>();
+            var endToEnd = new List<double>();
+            double dets = 0;
+            FrameTimings stages = default;
+            for (int r = 0; r < rounds; r++)
+            {
+                bool forwardFirst = r % 2 == 0;
+                for (int k = 0; k < 2; k++)
+                {
+                    if ((k == 0) == forwardFirst) forward.Add(ForwardOnly(loaded, x, frames, cancellationToken));
+                    else
+                    {
+                        var e = EndToEnd(predictor, video, dir, cancellationToken);
+                        endToEnd.Add(e.Fps);
+                        (dets, stages) = (e.DetsPerFrame, e.Stages);
+                    }
+                }
+                progress?.Report($"{model} threads {threads} round {r + 1}/{rounds}: forward {forward[^1]:F1} FPS, end-to-end {endToEnd[^1]:F1} FPS");
+            }
+            return new DetectBenchmarkResult(model, threads, shape, frames, dets, Median(forward), Median(endToEnd), stages);
+        }
+        finally
+        {
+            loaded.Model.Dispose();
+            if (saveDir is null) try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    private static double ForwardOnly(LoadedModel m, Tensor x, int n, CancellationToken ct)
+    {
+        using var mode = inference_mode();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            m.Model.call(x);
+        }
+        return n / sw.Elapsed.TotalSeconds;
+    }
+
+    private static (int Frames, (int H, int W) Shape, double Fps, double DetsPerFrame, FrameTimings Stages) EndToEnd(
+        Predictor p, string video, string dir, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        int frames = 0, dets = 0;
+        (int H, int W) shape = default;
+        double pre = 0, inf = 0, post = 0;
+        using (var source = FrameSources.Open(video, p.Options.VidStride))
+        using (var writer = new PredictionWriter(dir, p.Names, p.Options))
+        {
+            foreach (var r in p.Predict(source, ct))
+            {
+                frames++;
+                dets += r.Detections.Count;
+                shape = r.InputShape;
+                (pre, inf, post) = (pre + r.Timings.PreprocessMs, inf + r.Timings.InferenceMs, post + r.Timings.PostprocessMs);
+                writer.Post(r);
+            }
+            writer.Complete();
+        }
+        double fps = frames / sw.Elapsed.TotalSeconds;
+        return (frames, shape, fps, (double)dets / Math.Max(frames, 1), new FrameTimings(pre / Math.Max(frames, 1), inf / Math.Max(frames, 1), post / Math.Max(frames, 1)));
+    }
+
+    private static double Median(List<double> v)
+    {
+        var s = v.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using GhostYolo.Data;
+using GhostYolo.Data.Transforms;
+using GhostYolo.Engine.Sources;
+using GhostYolo.Metrics;
+using GhostYolo.Nn;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenCvSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GhostYolo.Engine;
+
+/// <summary>
+/// Runs a detector over a frame source as a streaming pipeline (ultralytics <c>BasePredictor.stream_inference</c>):
+/// a decode thread reads and letterboxes frames into a bounded queue while the calling thread batches them, runs the
+/// model and NMS, and yields one <see cref="FrameResult"/> per frame. Memory stays flat however long the video:
+/// at most <see cref="PredictOptions.QueueCapacity"/> decoded frames wait, and every Mat and tensor is released.
+/// </summary>
+/// <remarks>
+/// Preprocessing mirrors ultralytics predict (training.md §7): <c>LetterBox(imgsz, auto=True, stride=32)</c>, so a
+/// 640×480 frame is a 480×640 input and a 1280×720 frame a 384×640 one; BGR→RGB, CHW, /255. Consecutive frames with
+/// the same input shape are batched (ultralytics letterboxes a mixed-shape batch square instead; here each frame keeps
+/// its own minimal shape, which gives the batch-1 result). The model is switched to eval and fused once.
+/// </remarks>
+public sealed class Predictor
+{
+    private readonly DetectionModel _model;
+    private readonly Device _device;
+    private readonly LetterBox _letterBox;
+    private readonly NmsOptions _nms;
+    private readonly ILogger _logger;
+
+    /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put in eval mode and, with
+    /// <see cref="PredictOptions.Fuse"/>, fused in place.</param>
+    public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
+    {
+        Options = options ?? new PredictOptions();
+        Options.Validate();
+        Model = model;
+        _model = model.Model;
+        _logger = logger ?? NullLogger.Instance;
+        _model.eval();
+        if (Options.Fuse && !_model.IsFused) _model.Fuse();
+        var first = _model.parameters().FirstOrDefault();
+        _device = first?.device ?? CPU;
+        if (first is not null && first.dtype != Options.Dtype) _model.to(Options.Dtype);
+        int stride = Math.Max((int)_model.MaxStride, 32);
+        Imgsz = (Options.Imgsz + stride - 1) / stride * stride;
+        if (Imgsz != Options.Imgsz)
+            _logger.LogWarning("imgsz {Imgsz} is not a multiple of the max stride {Stride}; using {New}", Options.Imgsz, stride, Imgsz);
+        _letterBox = new LetterBox(Imgsz, auto: true, stride: stride);
+        _nms = new NmsOptions(Conf: Options.Conf, Iou: Options.Iou, MaxDet: Options.MaxDet, Agnostic: Options.Agnostic, Classes: Options.Classes);
+    }
+
+    /// <summary>Loads <paramref name="model"/> (a checkpoint or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
+    public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null)
+    {
+        options ??= new PredictOptions();
+        return new Predictor(ModelLoader.Load(model, device(options.Device)), options, logger);
+    }
+
+    public LoadedModel Model { get; }
+    public PredictOptions Options { get; }
+    /// <summary>The effective input size (imgsz rounded up to a multiple of the model stride).</summary>
+    public int Imgsz { get; }
+    public IReadOnlyList<string> Names => Model.Names;
+
+    /// <summary>Opens <paramref name="source"/> (see <see cref="FrameSources.Open"/>) and predicts every frame.</summary>
+    public IEnumerable<FrameResult> Predict(string source, CancellationToken cancellationToken = default)
+    {
+        using var s = FrameSources.Open(source, Options.VidStride);
+        foreach (var r in Predict(s, cancellationToken)) yield return r;
+    }
+
+    /// <summary>
+    /// Predicts every frame of <paramref name="source"/>, in order. Each result's image is released when the enumeration
+    /// moves on (take it with <see cref="FrameResult.TakeImage"/> to keep it). Cancellation throws
+    /// <see cref="OperationCanceledException"/> after the current batch; source errors surface here with their own type.
+    /// </summary>
+    public IEnumerable<FrameResult> Predict(IFrameSource source, CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<PreparedFrame>(new BoundedChannelOptions(Options.QueueCapacity)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var decoder = new Thread(() => DecodeLoop(source, channel.Writer, stop.Token)) { IsBackground = true, Name = "ghostyolo-decode" };
+        decoder.Start();
+        var carry = new List<PreparedFrame>(1);
+        var outstanding = new Queue<FrameResult>();
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = TakeBatch(channel.Reader, carry, cancellationToken);
+                if (batch.Count == 0) yield break;
+                foreach (var r in Infer(batch)) outstanding.Enqueue(r);
+                while (outstanding.Count > 0)
+                {
+                    var r = outstanding.Peek();
+                    yield return r;
+                    outstanding.Dequeue().Dispose();
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            decoder.Join();
+            foreach (var r in outstanding) r.Dispose();
+            foreach (var p in carry) p.Frame.Dispose();
+            while (channel.Reader.TryRead(out var p)) p.Frame.Dispose();
+        }
+    }
+
+    /// <summary>Predicts one image synchronously (no threads); the result holds a copy of <paramref name="bgr"/> and should be disposed.</summary>
+    public FrameResult PredictImage(Mat bgr, string path = "image")
+    {
+        var frame = new Frame(bgr.Clone(), path, SourceKind.Image, 0, 1, 0, 1, 0);
+        PreparedFrame p;
+        try { p = Prepare(frame); }
+        catch { frame.Dispose(); throw; }
+        return Infer([p])[0];
+    }
+
+    /// <summary>A decoded frame letterboxed into CHW RGB bytes, ready to stack.</summary>
+    private sealed record PreparedFrame(Frame Frame, byte[] Chw, (int H, int W) InputShape, double PreprocessMs);
+
+    private PreparedFrame Prepare(Frame frame)
+    {
+        var sw = Stopwatch.StartNew();
+        using var lb = _letterBox.Apply(frame.Image, out _);
+        var chw = ImageTensor.ToChwRgb(lb);                            // (3, H, W) RGB bytes
+        return new PreparedFrame(frame, chw, (lb.Rows, lb.Cols), sw.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>The decode thread: reads, letterboxes and queues frames; completes the channel with any error.</summary>
+    private void DecodeLoop(IFrameSource source, ChannelWriter<PreparedFrame> writer, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var frame in source.ReadFrames(ct))
+            {
+                PreparedFrame p;
+                try { p = Prepare(frame); }
+                catch { frame.Dispose(); throw; }
+                try
+                {
+                    while (!writer.TryWrite(p))
+                        if (!writer.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult()) { p.Frame.Dispose(); return; }
+                }
+                catch { p.Frame.Dispose(); throw; }
+            }
+            writer.TryComplete();
+        }
+        catch (OperationCanceledException) { writer.TryComplete(); }
+        catch (Exception e) { writer.TryComplete(e); }
+    }
+
+    /// <summary>Up to <see cref="PredictOptions.Batch"/> consecutive frames of one input shape; empty at the end.</summary>
+    private List<PreparedFrame> TakeBatch(ChannelReader<PreparedFrame> reader, List<PreparedFrame> carry, CancellationToken ct)
+    {
+        var batch = new List<PreparedFrame>(Options.Batch);
+        batch.AddRange(carry);
+        carry.Clear();
+        while (batch.Count < Options.Batch)
+        {
+            if (!reader.TryRead(out var p))
+            {
+                if (!reader.WaitToReadAsync(ct).AsTask().GetAwaiter().GetResult()) break;
+                continue;
+            }
+            if (batch.Count > 0 && p.InputShape != batch[0].InputShape) { carry.Add(p); break; }
+            batch.Add(p);
+        }
+        return batch;
+    }
+
+    /// <summary>Stack → forward → NMS → scale to original pixels for one batch; frames move into the results.</summary>
+    private FrameResult[] Infer(IReadOnlyList<PreparedFrame> batch)
+    {
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var mode = inference_mode();
+            int b = batch.Count;
+            var (h, w) = batch[0].InputShape;
+            var sw = Stopwatch.StartNew();
+            byte[] data = batch[0].Chw;
+            if (b > 1)
+            {
+                data = new byte[b * batch[0].Chw.Length];
+                for (int i = 0; i < b; i++) Buffer.BlockCopy(batch[i].Chw, 0, data, i * batch[0].Chw.Length, batch[0].Chw.Length);
+            }
+            var x = Inference.Preprocess(tensor(data, [b, 3, h, w], ScalarType.Byte), _device, Options.Dtype);   // (B, 3, H, W)
+            double pre = sw.Elapsed.TotalMilliseconds / b;
+            sw.Restart();
+            var decoded = _model.call(x);                                   // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
+            double inf = sw.Elapsed.TotalMilliseconds / b;
+            sw.Restart();
+            var items = batch.Select(p => new ImageInfo(p.Frame.Path, (p.Frame.Image.Rows, p.Frame.Image.Cols), p.InputShape, null)).ToList();
+            var perImage = Inference.Postprocess(_model, decoded, _nms, (h, w), items);   // b × (n, 6) CPU float32
+            var detections = perImage.Select(ToDetections).ToArray();
+            double post = sw.Elapsed.TotalMilliseconds / b;
+            var results = new FrameResult[b];
+            for (int i = 0; i < b; i++)
+                results[i] = new FrameResult(batch[i].Frame, batch[i].InputShape, b, detections[i], new FrameTimings(batch[i].PreprocessMs + pre, inf, post));
+            return results;
+        }
+        catch
+        {
+            foreach (var p in batch) p.Frame.Dispose();
+            throw;
+        }
+    }
+
+    private static Detection[] ToDetections(Tensor boxes)
+    {
+        if (boxes.numel() == 0) return [];
+        using var c = boxes.contiguous();
+        var v = c.data<float>().ToArray();
+        var d = new Detection[v.Length / 6];
+        for (int i = 0; i < d.Length; i++)
+            d[i] = new Detection(v[6 * i], v[6 * i + 1], v[6 * i + 2], v[6 * i + 3], v[6 * i + 4], (int)v[6 * i + 5]);
+        return d;
+    }
+}
