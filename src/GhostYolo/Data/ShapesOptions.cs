@@ -16,6 +16,8 @@ public sealed record ShapesOptions
     public int VideoFps { get; init; } = 20;
     /// <summary>Maximum shapes per image (0 shapes happen too: background images).</summary>
     public int MaxShapes { get; init; } = 8;
+    /// <summary>Smallest shape diameter in pixels (sizes are log-uniform from this to half the image).</summary>
+    public int MinSize { get; init; } = 8;
 }
 
 /// <summary>What <see cref="ShapesDataset.Generate"/> wrote.</summary>
