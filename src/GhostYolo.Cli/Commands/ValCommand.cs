@@ -26,8 +26,9 @@ public static class ValCommand
         var workers = new Option<int>("--workers") { Description = "Data-loading threads", DefaultValueFactory = _ => 2 };
         var singleCls = new Option<bool>("--single-cls") { Description = "Treat the dataset as one class" };
         var threads = CommonOptions.Threads();
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 model and inputs where the CPU supports it; NMS and metrics stay fp32)", DefaultValueFactory = _ => "fp32" };
         var cmd = new Command("val", "Validate a detector: P, R, mAP50, mAP50-95 overall and per class")
-            { model, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads };
+            { model, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision };
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -39,8 +40,10 @@ public static class ValCommand
                 Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");
             else if (loaded.Names.Count != dataset.Nc)
                 throw new ArgumentException($"{loaded.Source} was trained on {loaded.Names.Count} classes but {r.GetValue(data)} has {dataset.Nc}");
-            m.Fuse();
-            Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m, r.GetValue(imgsz)).SummaryLine);
+            Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m.Fuse()).SummaryLine);
+            var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
+            if (m.PrepareForInference(requested) != requested)
+                Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
             using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz), r.GetValue(batch), r.GetValue(workers),
                 (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct);
             var saveDir = RunDirectory.Create(r.GetValue(project)!, r.GetValue(name)!);
