@@ -24,6 +24,9 @@ public sealed class DFL : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], a = x.shape[2];                           // x: (B, 4*c1, A)
-        return conv.call(x.view(b, 4, c1, a).transpose(2, 1).softmax(1)).view(b, 4, a); // (B, 4, A)
+        // Same as ultralytics' conv(x.view(b,4,c1,a).transpose(2,1).softmax(1)), without the transpose copy and the
+        // 16→1 conv launch: the expectation Σ_k softmax_k · w_k with w = the frozen conv weights (0..c1−1).
+        var p = x.view(b, 4, c1, a).softmax(2);                         // (B, 4, c1, A)
+        return (p * conv.weight!.view(1, 1, c1, 1)).sum(2);             // (B, 4, A)
     }
 }
