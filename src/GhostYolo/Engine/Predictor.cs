@@ -112,8 +112,8 @@ public sealed class Predictor
             stop.Cancel();
             decoder.Join();
             foreach (var r in outstanding) r.Dispose();
-            foreach (var p in carry) p.Frame.Dispose();
-            while (channel.Reader.TryRead(out var p)) p.Frame.Dispose();
+            foreach (var p in carry) p.Dispose();
+            while (channel.Reader.TryRead(out var p)) p.Dispose();
         }
     }
 
@@ -127,15 +127,26 @@ public sealed class Predictor
         return Infer([p])[0];
     }
 
-    /// <summary>A decoded frame letterboxed into CHW RGB bytes, ready to stack.</summary>
-    private sealed record PreparedFrame(Frame Frame, byte[] Chw, (int H, int W) InputShape, double PreprocessMs);
+    /// <summary>A decoded frame letterboxed and split into R, G, B planes (native memory), ready to stack.</summary>
+    private sealed record PreparedFrame(Frame Frame, Mat[] Planes, (int H, int W) InputShape, double PreprocessMs)
+    {
+        public void DisposePlanes() { foreach (var m in Planes) m.Dispose(); }
+        public void Dispose() { DisposePlanes(); Frame.Dispose(); }
+    }
 
+    /// <remarks>
+    /// Planes stay in native (OpenCV) memory and are copied straight into the input tensor: no per-frame managed
+    /// buffers, so the decode thread almost never triggers a garbage collection. That matters beyond speed: TorchSharp
+    /// 0.107 passes implicit <c>Scalar</c>s (e.g. the alpha of <c>x + y</c>) to libtorch without keeping them alive, so
+    /// a collection started by another thread during a forward can finalize one mid-call (seen as "Expected false to be
+    /// true … toFloat" in Bottleneck.forward after ~700 frames when this thread allocated a 300 KB array per frame).
+    /// </remarks>
     private PreparedFrame Prepare(Frame frame)
     {
         var sw = Stopwatch.StartNew();
         using var lb = _letterBox.Apply(frame.Image, out _);
-        var chw = ImageTensor.ToChwRgb(lb);                            // (3, H, W) RGB bytes
-        return new PreparedFrame(frame, chw, (lb.Rows, lb.Cols), sw.Elapsed.TotalMilliseconds);
+        var bgr = Cv2.Split(lb);                                       // 3 × (H, W) continuous planes
+        return new PreparedFrame(frame, [bgr[2], bgr[1], bgr[0]], (lb.Rows, lb.Cols), sw.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>The decode thread: reads, letterboxes and queues frames; completes the channel with any error.</summary>
@@ -151,9 +162,9 @@ public sealed class Predictor
                 try
                 {
                     while (!writer.TryWrite(p))
-                        if (!writer.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult()) { p.Frame.Dispose(); return; }
+                        if (!writer.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult()) { p.Dispose(); return; }
                 }
-                catch { p.Frame.Dispose(); throw; }
+                catch { p.Dispose(); throw; }
             }
             writer.TryComplete();
         }
@@ -190,13 +201,14 @@ public sealed class Predictor
             int b = batch.Count;
             var (h, w) = batch[0].InputShape;
             var sw = Stopwatch.StartNew();
-            byte[] data = batch[0].Chw;
-            if (b > 1)
+            var u8 = empty([b, 3, h, w], ScalarType.Byte);                 // (B, 3, H, W) RGB
+            var dst = u8.bytes;
+            for (int i = 0; i < b; i++)
             {
-                data = new byte[b * batch[0].Chw.Length];
-                for (int i = 0; i < b; i++) Buffer.BlockCopy(batch[i].Chw, 0, data, i * batch[0].Chw.Length, batch[0].Chw.Length);
+                for (int c = 0; c < 3; c++) CopyPlane(batch[i].Planes[c], dst.Slice((i * 3 + c) * h * w, h * w));
+                batch[i].DisposePlanes();
             }
-            var x = Inference.Preprocess(tensor(data, [b, 3, h, w], ScalarType.Byte), _device, Options.Dtype);   // (B, 3, H, W)
+            var x = Inference.Preprocess(u8, _device, Options.Dtype);       // float in [0, 1]
             double pre = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
             var decoded = _model.call(x);                                   // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
@@ -213,9 +225,15 @@ public sealed class Predictor
         }
         catch
         {
-            foreach (var p in batch) p.Frame.Dispose();
+            foreach (var p in batch) p.Dispose();
             throw;
         }
+    }
+
+    private static unsafe void CopyPlane(Mat plane, Span<byte> dst)
+    {
+        if (!plane.IsContinuous() || plane.Total() != dst.Length) throw new InvalidOperationException("letterboxed plane is not a continuous H×W array");
+        new ReadOnlySpan<byte>((void*)plane.Data, dst.Length).CopyTo(dst);
     }
 
     private static Detection[] ToDetections(Tensor boxes)

@@ -148,6 +148,27 @@ public class PredictorTests(PredictFixture fx) : IClassFixture<PredictFixture>
         Assert.False(File.Exists(Path.Combine(d.Path, "video.mp4")));
     }
 
+    [Fact]
+    public void CorruptImageInAFolder_SurfacesFromTheDecodeThreadNamingTheFile()
+    {
+        using var d = new TempDir();
+        d.Image("a.jpg", 40, 60);
+        string bad = d.Text("b.jpg", "not a jpeg");
+        var p = fx.Predictor();
+        var seen = new List<string>();
+        var e = Assert.Throws<InvalidDataException>(() => { foreach (var r in p.Predict(d.Path)) seen.Add(Path.GetFileName(r.Path)); });
+        Assert.Equal(["a.jpg"], seen);
+        Assert.Contains(bad, e.Message);
+    }
+
+    [Fact]
+    public void BreakingOutEarly_StopsTheDecodeThread_AndAFreshRunStillWorks()
+    {
+        var p = fx.Predictor();
+        Assert.Equal(3, p.Predict(fx.Video).Take(3).Count());
+        Assert.Equal(PredictFixture.VideoFrames, p.Predict(fx.Video).Count());
+    }
+
     internal static void AssertVideo(string path, int frames, int w, int h, double fps)
     {
         using var cap = new VideoCapture(path);
