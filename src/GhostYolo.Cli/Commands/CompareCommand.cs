@@ -90,14 +90,13 @@ public static class CompareCommand
                 foreach (var c in Cells(false)) sb.AppendLine("| " + string.Join(" | ", c) + " |");
                 break;
             default:
-                var table = new Table().Border(TableBorder.Rounded);
-                foreach (var h in header) table.AddColumn(h);
-                for (int i = 1; i < header.Count; i++) table.Columns[i].RightAligned();
-                foreach (var c in Cells(false)) table.AddRow(c.Select(Markup.Escape).ToArray());
-                var writer = new StringWriter();
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
-                console.Write(table);
-                sb.Append(writer);
+                // Plain fixed-width text: wide names never wrap, whatever the terminal (or a log file) is.
+                var cells = Cells(false).ToList();
+                var widths = header.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
+                string Line(IReadOnlyList<string> c) => string.Join("  ", c.Select((x, i) => i == 0 ? x.PadRight(widths[i]) : x.PadLeft(widths[i])));
+                sb.AppendLine(Line(header));
+                sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+                foreach (var c in cells) sb.AppendLine(Line(c));
                 break;
         }
         return sb.ToString();

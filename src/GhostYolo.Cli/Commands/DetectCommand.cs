@@ -40,10 +40,12 @@ public static class DetectCommand
         var batch = new Option<int>("--batch") { Description = "Frames per forward pass", DefaultValueFactory = _ => d.Batch };
         var threads = CommonOptions.Threads();
         var nc = CommonOptions.Nc();
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
+        var half = new Option<bool>("--half") { Description = "Same as --precision bf16" };
         var cmd = new Command("detect", "Detect objects in images, folders, videos, webcams or streams and save annotated results")
         {
             model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
-            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc,
+            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half,
         };
         cmd.SetAction(r =>
         {
@@ -57,6 +59,7 @@ public static class DetectCommand
                     Project = r.GetValue(project)!, Name = r.GetValue(name)!, LineWidth = r.GetValue(lineWidth),
                     HideLabels = r.GetValue(hideLabels), HideConf = r.GetValue(hideConf), VidStride = r.GetValue(vidStride),
                     Batch = r.GetValue(batch),
+                    Precision = r.GetValue(half) ? Nn.Precision.Bf16 : Nn.PrecisionParser.Parse(r.GetValue(precision)!),
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -92,6 +95,7 @@ public static class DetectCommand
         using var source = FrameSources.Open(sourceText, o.VidStride);
         var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
         var predictor = new Predictor(loaded, o);
+        if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (o.Show && DisplayWindow.UnavailableReason is { } why) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(why)}");
 
         using var cts = new CancellationTokenSource();

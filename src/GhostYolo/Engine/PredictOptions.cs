@@ -44,10 +44,9 @@ public sealed record PredictOptions
     public string Project { get; init; } = "runs/detect";
     /// <summary>Run folder name (predict, predict2, … when it exists).</summary>
     public string Name { get; init; } = "predict";
-    /// <summary>Input dtype (Float32; a place to plug bf16/half in later: the model is cast to it when different).</summary>
-    public ScalarType Dtype { get; init; } = ScalarType.Float32;
-    /// <summary>Fold BatchNorm into the convolutions before predicting (modifies the model in place, as ultralytics does).</summary>
-    public bool Fuse { get; init; } = true;
+    /// <summary>fp32, or bf16 where the CPU has native bfloat16 (post-processing stays fp32). The model is fused and made
+    /// channels-last in place either way (<see cref="Nn.DetectionModel.PrepareForInference"/>).</summary>
+    public Nn.Precision Precision { get; init; } = Nn.Precision.Fp32;
     /// <summary>Capacity of the bounded queues between the decode, inference and encode stages.</summary>
     public int QueueCapacity { get; init; } = 4;
 

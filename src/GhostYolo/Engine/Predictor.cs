@@ -28,13 +28,12 @@ namespace GhostYolo.Engine;
 public sealed class Predictor
 {
     private readonly DetectionModel _model;
-    private readonly Device _device;
     private readonly LetterBox _letterBox;
     private readonly NmsOptions _nms;
     private readonly ILogger _logger;
 
-    /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put in eval mode and, with
-    /// <see cref="PredictOptions.Fuse"/>, fused in place.</param>
+    /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
+    /// (eval, fused, channels-last, bf16 if asked and supported: see <see cref="ActualPrecision"/>).</param>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
     {
         Options = options ?? new PredictOptions();
@@ -42,11 +41,7 @@ public sealed class Predictor
         Model = model;
         _model = model.Model;
         _logger = logger ?? NullLogger.Instance;
-        _model.eval();
-        if (Options.Fuse && !_model.IsFused) _model.Fuse();
-        var first = _model.parameters().FirstOrDefault();
-        _device = first?.device ?? CPU;
-        if (first is not null && first.dtype != Options.Dtype) _model.to(Options.Dtype);
+        ActualPrecision = _model.PrepareForInference(Options.Precision);
         int stride = Math.Max((int)_model.MaxStride, 32);
         Imgsz = (Options.Imgsz + stride - 1) / stride * stride;
         if (Imgsz != Options.Imgsz)
@@ -54,6 +49,9 @@ public sealed class Predictor
         _letterBox = new LetterBox(Imgsz, auto: true, stride: stride);
         _nms = new NmsOptions(Conf: Options.Conf, Iou: Options.Iou, MaxDet: Options.MaxDet, Agnostic: Options.Agnostic, Classes: Options.Classes);
     }
+
+    /// <summary>The precision inference runs in (bf16 falls back to fp32 on CPUs without native bfloat16).</summary>
+    public Nn.Precision ActualPrecision { get; }
 
     /// <summary>Loads <paramref name="model"/> (a checkpoint or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
     public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null)
@@ -208,7 +206,7 @@ public sealed class Predictor
                 for (int c = 0; c < 3; c++) CopyPlane(batch[i].Planes[c], dst.Slice((i * 3 + c) * h * w, h * w));
                 batch[i].DisposePlanes();
             }
-            var x = Inference.Preprocess(u8, _device, Options.Dtype);       // float in [0, 1]
+            var x = _model.PrepareInput(u8);                               // float in [0, 1], model dtype and layout
             double pre = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
             var decoded = _model.call(x);                                   // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
