@@ -23,7 +23,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "The model to train", DefaultValueFactory = _ => "yolov8n-C2f-GhostBottleneck.yaml" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 12 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 10 };
         var imgsz = new Option<int>("--imgsz") { Description = "Image size for the dataset, training and detection", DefaultValueFactory = _ => 320 };
         var data = new Option<string>("--data") { Description = "Where the shapes dataset is generated (reused when present)", DefaultValueFactory = _ => "datasets/shapes-demo" };
         var project = new Option<string>("--project") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs/detect" };
@@ -55,7 +55,7 @@ public static class DemoCommand
         if (!skipCompare)
         {
             Step(2, $"YOLOv8n and its lightweight variants (nc {nc}, fused, latency at {imgsz}×{imgsz}, batch 1, CPU)");
-            var options = new CompareCommand.CompareOptions(imgsz, nc, Fused: true, Speed: true, Runs: 10, Macs: false, LayerRule.Modules);
+            var options = new CompareCommand.CompareOptions(imgsz, nc, Fused: true, Speed: true, Runs: 8, Macs: false, LayerRule.Modules);
             var rows = CompareModels.Select(m => CompareCommand.Measure(m, options)).ToList();
             Console.Write(CompareCommand.Render(rows, options, "table"));
             Console.WriteLine($"GFLOPs at {imgsz}. Fewer FLOPs is not always faster: depth-wise convs are memory-bound.");
