@@ -44,7 +44,8 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead
     {
         using var scope = NewDisposeScope();
         long b = raw[0].shape[0];
-        var xCat = cat(raw.Select(r => r.view(b, no, -1)).ToArray(), 2);            // (B, no, A)
+        // Decode in fp32 even for a bf16 model: the DFL expectation over 16 bins needs more than bf16's 8-bit mantissa.
+        var xCat = cat(raw.Select(r => r.view(b, no, -1).to(ScalarType.Float32)).ToArray(), 2);   // (B, no, A)
         var (anchors, strides) = Anchors(raw);                                         // (2, A), (1, A)
         var parts = xCat.split([4 * RegMax, nc], 1);
         var dist = dfl.call(parts[0]);                                                 // (B, 4, A) ltrb in grid units
@@ -59,9 +60,9 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead
     /// <summary>Anchor points (grid-cell centres, offset 0.5) and their strides, cached per feature-map shape.</summary>
     private (Tensor Anchors, Tensor Strides) Anchors(Tensor[] raw)
     {
-        var shape = raw.SelectMany(r => new[] { r.shape[2], r.shape[3] }).Append((long)raw[0].dtype).ToArray();
+        var shape = raw.SelectMany(r => new[] { r.shape[2], r.shape[3] }).ToArray();
         if (_anchorCache is { } c && c.Shape.SequenceEqual(shape) && c.Anchors.device == raw[0].device) return (c.Anchors, c.Strides);
-        var (anchors, strides) = MakeAnchors(raw.Select(r => (r.shape[2], r.shape[3])).ToArray(), Strides, raw[0].dtype, raw[0].device);
+        var (anchors, strides) = MakeAnchors(raw.Select(r => (r.shape[2], r.shape[3])).ToArray(), Strides, ScalarType.Float32, raw[0].device);
         _anchorCache?.Anchors.Dispose();
         _anchorCache?.Strides.Dispose();
         var a = anchors.transpose(0, 1).contiguous().DetachFromDisposeScope();   // (2, A)

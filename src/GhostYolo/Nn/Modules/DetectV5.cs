@@ -52,7 +52,7 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead
         for (int i = 0; i < raw.Length; i++)
         {
             long bs = raw[i].shape[0], ny = raw[i].shape[2], nx = raw[i].shape[3];
-            var y = raw[i].sigmoid();
+            var y = raw[i].to(ScalarType.Float32).sigmoid();   // decode in fp32, also for bf16 models
             var gy = arange(ny, dtype: y.dtype, device: y.device);
             var gx = arange(nx, dtype: y.dtype, device: y.device);
             var g = meshgrid([gy, gx], indexing: "ij");
