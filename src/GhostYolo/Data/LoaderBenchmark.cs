@@ -14,7 +14,7 @@ public sealed record LoaderBenchmarkRow(int ImgSize, int Workers, int BatchSize,
 
 /// <summary>
 /// Measures training-batch throughput (decode + Mosaic + perspective + HSV + flips + collation) of <see cref="Loader"/>.
-/// Not a test: it reports numbers, see <c>tools/bench-loader.sh</c>.
+/// Not a test: it reports numbers, see <c>ghostyolo benchmark --what loader</c>.
 /// </summary>
 public static class LoaderBenchmark
 {
