@@ -123,7 +123,7 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     public Tensor PrepareInput(Tensor images)
     {
         var p = parameters().First();
-        var x = images.to(p.device).to(p.dtype).div_(255.0);
+        var x = images.to(p.device).to(p.dtype).div_(Scalars.Byte255);
         return ChannelsLast ? MemoryFormat.ChannelsLast(x) : x;
     }
 

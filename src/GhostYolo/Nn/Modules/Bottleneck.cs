@@ -19,7 +19,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => add ? x + cv2.call(cv1.call(x)) : cv2.call(cv1.call(x));
+    public override Tensor forward(Tensor x) => add ? Scalars.Add(x, cv2.call(cv1.call(x))) : cv2.call(cv1.call(x));
 
     /// <summary>YAML <c>[c2, shortcut=True, g=1, k=(3,3), e=0.5]</c>.</summary>
     public static LayerBuild Build(LayerContext ctx)

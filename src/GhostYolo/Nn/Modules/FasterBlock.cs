@@ -34,7 +34,7 @@ public sealed class FasterBlock : nn.Module<Tensor, Tensor>
         if (adjust_channel is not null) x = adjust_channel.call(x);            // (B, dim, H, W)
         var branch = mlp.call(spatial_mixing.call(x));                         // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
-        return x + drop_path.call(branch);
+        return Scalars.Add(x, drop_path.call(branch));
     }
 
     /// <summary>YAML <c>Faster_Block</c> <c>[c2, n_div=4, mlp_ratio=2, drop_path=0.1]</c>; c2 is width-scaled.</summary>

@@ -40,7 +40,7 @@ public sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>
         y = relu.call(bn2.call(conv2.call(y)));                          // (B, w, H/s, W/s)
         y = bn3.call(conv3.call(y));                                     // (B, planes, H/s, W/s)
         var identity = downsample is null ? x : downsample.call(x);
-        return relu.call(y + identity);
+        return relu.call(Scalars.Add(y, identity));
     }
 
     /// <summary>The ResNet/RegNet <c>_make_layer</c> projection: 1×1 conv stride s (no bias) + BN.</summary>

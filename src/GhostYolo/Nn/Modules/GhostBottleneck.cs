@@ -24,7 +24,7 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => conv.call(x) + shortcut.call(x);
+    public override Tensor forward(Tensor x) => Scalars.Add(conv.call(x), shortcut.call(x));
 
     /// <summary>YAML <c>[c2, k=3, s=1]</c>.</summary>
     public static LayerBuild Build(LayerContext ctx)

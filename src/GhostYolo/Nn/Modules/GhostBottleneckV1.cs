@@ -34,7 +34,7 @@ public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>
         var y = ghost1.call(x);                                          // (B, mid, H, W)
         if (conv_dw is not null) y = bn_dw!.call(conv_dw.call(y));       // (B, mid, H/s, W/s)
         if (se is not null) y = se.call(y);
-        return ghost2.call(y) + shortcut.call(x);                        // (B, out, H/s, W/s)
+        return Scalars.Add(ghost2.call(y), shortcut.call(x));                        // (B, out, H/s, W/s)
     }
 
     /// <summary>The stride-s depth-wise conv + BN between the two Ghost modules (reference <c>conv_dw</c>, <c>bn_dw</c>).</summary>

@@ -36,6 +36,6 @@ public sealed class MLPBlock : nn.Module<Tensor, Tensor>
     {
         var branch = mlp.call(spatial_mixing.call(x));                          // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
-        return x + drop_path.call(branch);
+        return Scalars.Add(x, drop_path.call(branch));
     }
 }

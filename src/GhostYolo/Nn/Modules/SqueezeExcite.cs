@@ -31,7 +31,7 @@ public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>GhostNet's <c>hard_sigmoid</c>: relu6(x + 3) / 6.</summary>
-    public static Tensor HardSigmoid(Tensor x) => nn.functional.relu6(x + 3.0) / 6.0;
+    public static Tensor HardSigmoid(Tensor x) => nn.functional.relu6(x.add(Scalars.Three)).div(Scalars.Six);
 
     /// <summary>YAML <c>[se_ratio=0.25]</c>; output channels = input channels.</summary>
     public static LayerBuild Build(LayerContext ctx)
