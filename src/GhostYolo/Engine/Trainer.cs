@@ -32,7 +32,10 @@ public sealed class Trainer(ILogger? logger = null)
         var names = o.SingleCls ? (IReadOnlyList<string>)["item"] : data.Names;
         var (model, transfer) = BuildModel(o, resume, names.Count, device);
         using var _model = model;
-        using var emaModel = BuildModel(o, resume, names.Count, device).Model;
+        // The EMA's own instance of the same architecture; ModelEma copies the (loaded) weights into it.
+        using var emaModel = new ModelBuilder().Build(model.Definition);
+        emaModel.to(device);
+        emaModel.ToChannelsLast();
 
         var saveDir = resume is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(o.Model)))! : RunDirectory.Create(o.Project, o.Name, o.ExistOk);
         var weightsDir = Path.Combine(saveDir, "weights");

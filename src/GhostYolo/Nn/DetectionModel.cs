@@ -44,6 +44,14 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     /// <summary>Runs every layer; a detection model returns the head's raw per-level outputs (what the loss wants).</summary>
     public Tensor[] ForwardRaw(Tensor x)
     {
+        var last = RunLayers(x, (i, input) => Invoke(model[i], input));
+        return last as Tensor[] ?? [(Tensor)last];
+    }
+
+    /// <summary>The <c>from</c> routing: feeds each layer its input(s) through <paramref name="invoke"/> and returns the
+    /// last layer's output (a tensor, or the head's tensors).</summary>
+    internal object RunLayers(Tensor x, Func<int, object, object> invoke)
+    {
         var outputs = new Tensor?[_layers.Length];
         object current = x;
         for (int i = 0; i < _layers.Length; i++)
@@ -52,10 +60,10 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
             object input = from.Length == 1
                 ? (from[0] == -1 || from[0] == i - 1 ? current : outputs[from[0]]!)
                 : from.Select(f => f == -1 || f == i - 1 ? (Tensor)current : outputs[f]!).ToArray();
-            current = Invoke(model[i], input);
+            current = invoke(i, input);
             if (_save[i]) outputs[i] = (Tensor)current;
         }
-        return current as Tensor[] ?? [(Tensor)current];
+        return current;
     }
 
     internal static object Invoke(nn.Module module, object input) => (module, input) switch

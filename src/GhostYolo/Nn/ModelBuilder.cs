@@ -78,22 +78,16 @@ public sealed class ModelBuilder
         {
             var modules = model.Modules;
             var layers = model.Layers;
-            var saved = new Tensor?[layers.Count];
-            object current = zeros(1, def.InputChannels, s, s);
-            for (int i = 0; i < layers.Count; i++)
+            var current = model.RunLayers(zeros(1, def.InputChannels, s, s), (i, input) =>
             {
-                var from = layers[i].From;
-                object input = from.Length == 1 && (from[0] == -1 || from[0] == i - 1) ? current
-                    : from.Length == 1 ? saved[from[0]]! : from.Select(f => f == -1 || f == i - 1 ? (Tensor)current : saved[f]!).ToArray();
-                try { current = DetectionModel.Invoke(modules[i], input); }
+                try { return DetectionModel.Invoke(modules[i], input); }
                 catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
                 {
                     var shapes = input is Tensor t ? Shape(t) : string.Join(" + ", ((Tensor[])input).Select(Shape));
                     throw new ModelDefinitionException(def.File, i,
                         $"{layers[i].Module} {LayerContext.FormatArg(layers[i].Args)} cannot take its input {shapes} (from {LayerContext.FormatArg(layers[i].From.Cast<object?>().ToList())}): {FirstLine(e.Message)}");
                 }
-                if (current is Tensor ct) saved[i] = ct;
-            }
+            });
             if (model.Head is { } head && current is Tensor[] levels)
             {
                 var strides = levels.Select(l => (long)Math.Round((double)s / l.shape[2])).ToArray();
