@@ -27,6 +27,7 @@ public static class BenchmarkCommand
         var imgsz = CommonOptions.ImgSz();
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts", DefaultValueFactory = _ => "1,2" };
         var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
+        var runtime = new Option<string>("--runtime") { Description = "Comma-separated: auto, torch, onnx (auto = ONNX Runtime for fp32 where the model exports)", DefaultValueFactory = _ => "auto" };
         var batch = new Option<int>("--batch") { Description = "Batch size for forward latency", DefaultValueFactory = _ => 1 };
         var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect", DefaultValueFactory = _ => "forward" };
         var runs = new Option<int>("--runs") { Description = "Timed passes per forward measurement", DefaultValueFactory = _ => 20 };
@@ -36,12 +37,13 @@ public static class BenchmarkCommand
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var plot = new Option<string?>("--plot") { Description = "Write the GFLOPs-vs-latency scatter plot to this PNG" };
         var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")
-            { models, imgsz, threads, precision, batch, what, runs, trainImgsz, trainBatch, format, plot };
+            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot };
         cmd.SetAction((r, ct) =>
         {
             var list = r.GetValue(models) is { Length: > 0 } m ? m : DefaultModels;
             var threadList = r.GetValue(threads)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
             var precisions = r.GetValue(precision)!.Split(',').Select(PrecisionParser.Parse).ToList();
+            var runtimes = r.GetValue(runtime)!.Split(',').Select(Engine.InferenceRuntimeParser.Parse).Distinct().ToList();
             var whats = r.GetValue(what)!.Split(',').Select(w => w.Trim()).ToHashSet();
             var fmt = r.GetValue(format)!;
             Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, libtorch CPU");
@@ -49,10 +51,10 @@ public static class BenchmarkCommand
                 Console.WriteLine("WARNING this CPU has no AVX-512 BF16 / AMX: bf16 rows are skipped (fp32 only)");
             if (whats.Contains("forward"))
             {
-                var rows = ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, r.GetValue(batch), r.GetValue(runs), ct: ct).ToList();
+                var rows = ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct).ToList();
                 Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up)",
-                    ["model", "gflops", "threads", "precision", "median_ms", "p10_ms", "p90_ms", "fps"],
-                    rows.Select(x => new[] { x.Model, F(x.GFlops, "F1"), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(),
+                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps"],
+                    rows.Select(x => new[] { x.Model, F(x.GFlops, "F1"), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
                         F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1") }), fmt);
                 if (r.GetValue(plot) is { } png) { BenchmarkPlot.Save(png, rows); Console.WriteLine($"Plot written to {png}"); }
             }
@@ -75,10 +77,13 @@ public static class BenchmarkCommand
             if (whats.Contains("detect"))
             {
                 var video = EnsureVideo();
-                var rows = list.SelectMany(model => threadList.Select(t => DetectBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz)))).ToList();
+                var combos = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16)
+                    .SelectMany(p => runtimes.Where(rt => p == Precision.Fp32 || rt != Engine.InferenceRuntime.Onnx).Select(rt => (p, rt))).ToList();
+                var rows = list.SelectMany(model => combos.SelectMany(c => threadList.Select(t =>
+                    DetectBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz), precision: c.p, runtime: c.rt)))).ToList();
                 Print($"Detect pipeline on {video} at {r.GetValue(imgsz)}: end-to-end FPS vs forward-only FPS",
-                    ["model", "threads", "input", "end_to_end_fps", "forward_fps", "ratio"],
-                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), $"{x.InputShape.W}x{x.InputShape.H}", F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
+                    ["model", "threads", "precision", "runtime", "input", "end_to_end_fps", "forward_fps", "ratio"],
+                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}", F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
             }
             return Task.FromResult(0);
         });

@@ -9,7 +9,12 @@ public static class CommonOptions
     public static Option<int?> Nc() => new("--nc") { Description = "Override the number of classes in the model YAML" };
     public static Option<int> ImgSz(int fallback = 640) => new("--imgsz") { Description = "Image size (pixels)", DefaultValueFactory = _ => fallback };
     public static Option<string> Device() => new("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
-    public static Option<int?> Threads() => new("--threads") { Description = "Torch intra-op threads (default: all cores)" };
+    public static Option<int?> Threads() => new("--threads") { Description = "Intra-op threads of libtorch and ONNX Runtime (default: all cores)" };
+    public static Option<string> Runtime() => new("--runtime")
+    {
+        Description = "auto (ONNX Runtime for fp32 on the CPU when the model exports, else libtorch), torch or onnx",
+        DefaultValueFactory = _ => "auto",
+    };
 
     public static torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
 

@@ -23,14 +23,16 @@ public static class CompareCommand
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var threads = CommonOptions.Threads();
         var precision = new Option<string>("--precision") { Description = "With --speed: fp32 or bf16 (bfloat16 where the CPU supports it)", DefaultValueFactory = _ => "fp32" };
+        var runtime = CommonOptions.Runtime();
         var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3)" };
         var cmd = new Command("compare", "Compare models: layers, parameters, GFLOPs, size and (with --speed) latency")
-            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves, precision };
+            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves, precision, runtime };
         cmd.SetAction(r =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
             var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
-                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!));
+                r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!),
+                Engine.InferenceRuntimeParser.Parse(r.GetValue(runtime)!));
             var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
             Console.Write(Render(rows, options, r.GetValue(format)!));
             return 0;
@@ -38,9 +40,10 @@ public static class CompareCommand
         return cmd;
     }
 
-    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop, Nn.Precision Precision = Nn.Precision.Fp32);
+    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop,
+        Nn.Precision Precision = Nn.Precision.Fp32, Engine.InferenceRuntime Runtime = Engine.InferenceRuntime.Auto);
 
-    public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency);
+    public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency, Engine.InferenceRuntime? Runtime = null);
 
     public static Row Measure(string name, CompareOptions o)
     {
@@ -48,20 +51,17 @@ public static class CompareCommand
         if (o.Fused) model.Fuse();
         var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
         double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz, o.Convention) : null;
-        Latency? latency = null;
-        if (o.Speed)
-        {
-            var actual = model.PrepareForInference(o.Precision);
-            if (actual != o.Precision) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
-            latency = LatencyMeter.Measure(model, o.ImgSz, o.Runs);
-        }
-        return new Row(profile, macs, latency);
+        if (!o.Speed) return new Row(profile, macs, null);
+        using var runner = Engine.InferenceRunner.Create(model, o.Precision, o.Runtime);
+        if (runner.Precision != o.Precision) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
+        if (runner.Note is { } note) Console.Error.WriteLine($"{profile.Name}: {note}");
+        return new Row(profile, macs, LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, o.ImgSz, o.Runs), runner.Runtime);
     }
 
     public static string Render(IReadOnlyList<Row> rows, CompareOptions o, string format)
     {
         var header = new List<string> { "model", "layers", "parameters", "gradients", o.Macs ? "macs" : "gflops", "size_kb" };
-        if (o.Speed) header.AddRange(["latency_ms", "fps"]);
+        if (o.Speed) header.AddRange(["runtime", "latency_ms", "fps"]);
         var ci = CultureInfo.InvariantCulture;
         IEnumerable<string[]> Cells(bool csv) => rows.Select(r =>
         {
@@ -74,7 +74,7 @@ public static class CompareCommand
                 o.Macs ? (csv ? r.Macs!.Value.ToString("F0", ci) : r.Macs!.Value.ToString("N0", ci)) : p.GFlops.ToString(csv ? "F3" : "F1", ci),
                 p.SizeKb.ToString("F0", ci),
             };
-            if (r.Latency is { } l) cells.AddRange([l.MedianMs.ToString("F1", ci), l.Fps.ToString("F1", ci)]);
+            if (r.Latency is { } l) cells.AddRange([r.Runtime.ToString()!.ToLowerInvariant(), l.MedianMs.ToString("F1", ci), l.Fps.ToString("F1", ci)]);
             return cells.ToArray();
         });
         var sb = new System.Text.StringBuilder();

@@ -42,10 +42,11 @@ public static class DetectCommand
         var nc = CommonOptions.Nc();
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
         var half = new Option<bool>("--half") { Description = "Same as --precision bf16" };
+        var runtime = CommonOptions.Runtime();
         var cmd = new Command("detect", "Detect objects in images, folders, videos, webcams or streams and save annotated results")
         {
             model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
-            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half,
+            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half, runtime,
         };
         cmd.SetAction(r =>
         {
@@ -60,6 +61,7 @@ public static class DetectCommand
                     HideLabels = r.GetValue(hideLabels), HideConf = r.GetValue(hideConf), VidStride = r.GetValue(vidStride),
                     Batch = r.GetValue(batch),
                     Precision = r.GetValue(half) ? Nn.Precision.Bf16 : Nn.PrecisionParser.Parse(r.GetValue(precision)!),
+                    Runtime = InferenceRuntimeParser.Parse(r.GetValue(runtime)!),
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -94,8 +96,10 @@ public static class DetectCommand
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
         var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
-        var predictor = new Predictor(loaded, o);
+        using var predictor = new Predictor(loaded, o);
         if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
+        if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+        AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {TorchSharp.torch.get_num_threads()} thread(s)[/]");
         if (o.Show && DisplayWindow.UnavailableReason is { } why) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(why)}");
 
         using var cts = new CancellationTokenSource();

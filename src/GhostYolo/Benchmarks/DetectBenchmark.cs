@@ -11,15 +11,17 @@ namespace GhostYolo.Benchmarks;
 /// mp4 encode) against the model's forward-only frames per second at the same input shape and thread count.
 /// </summary>
 /// <param name="Model">Model YAML or checkpoint.</param>
-/// <param name="Threads">Torch intra-op threads.</param>
+/// <param name="Threads">Intra-op threads.</param>
+/// <param name="Precision">The precision inference ran in.</param>
+/// <param name="Runtime">The engine that ran the network.</param>
 /// <param name="InputShape">Network input (H, W) after LetterBox(auto) of the video frames.</param>
 /// <param name="Frames">Frames per end-to-end pass (= forward passes per forward-only pass).</param>
 /// <param name="DetectionsPerFrame">Mean boxes kept by NMS per frame in the last end-to-end pass.</param>
 /// <param name="ForwardFps">Median over rounds of forward-only frames per second.</param>
 /// <param name="EndToEndFps">Median over rounds of end-to-end frames per second.</param>
 /// <param name="Stages">Mean per-frame stage milliseconds of the last end-to-end pass.</param>
-public sealed record DetectBenchmarkResult(string Model, int Threads, (int H, int W) InputShape, int Frames, double DetectionsPerFrame,
-    double ForwardFps, double EndToEndFps, FrameTimings Stages)
+public sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Precision Precision, InferenceRuntime Runtime, (int H, int W) InputShape,
+    int Frames, double DetectionsPerFrame, double ForwardFps, double EndToEndFps, FrameTimings Stages)
 {
     /// <summary>End-to-end FPS as a fraction of forward-only FPS (target ≥ 0.9).</summary>
     public double Ratio => EndToEndFps / ForwardFps;
@@ -33,17 +35,17 @@ public sealed record DetectBenchmarkResult(string Model, int Threads, (int H, in
 public static class DetectBenchmark
 {
     public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 3, int imgsz = 640,
-        double conf = 0.25, int nc = 4, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         set_num_threads(threads);
         var loaded = ModelLoader.Load(model, CPU, nc);
-        var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf });
+        using var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf, Precision = precision, Runtime = runtime });
         string dir = saveDir ?? Directory.CreateTempSubdirectory("ghostyolo-bench-").FullName;
         try
         {
             // One warm-up pass through the whole pipeline fixes the input shape and warms libtorch's kernels.
             var (frames, shape, _, _, _) = EndToEnd(predictor, video, dir, cancellationToken);
-            using var x = rand(1, 3, shape.H, shape.W);
+            using var x = randint(0, 256, [1, 3, shape.H, shape.W], dtype: ScalarType.Byte);
             var forward = new List<double>();
             var endToEnd = new List<double>();
             double dets = 0;
@@ -53,7 +55,7 @@ public static class DetectBenchmark
                 bool forwardFirst = r % 2 == 0;
                 for (int k = 0; k < 2; k++)
                 {
-                    if ((k == 0) == forwardFirst) forward.Add(ForwardOnly(loaded, x, frames, cancellationToken));
+                    if ((k == 0) == forwardFirst) forward.Add(ForwardOnly(predictor.Runner, x, frames, cancellationToken));
                     else
                     {
                         var e = EndToEnd(predictor, video, dir, cancellationToken);
@@ -63,7 +65,7 @@ public static class DetectBenchmark
                 }
                 progress?.Report($"{model} threads {threads} round {r + 1}/{rounds}: forward {forward[^1]:F1} FPS, end-to-end {endToEnd[^1]:F1} FPS");
             }
-            return new DetectBenchmarkResult(model, threads, shape, frames, dets, Median(forward), Median(endToEnd), stages);
+            return new DetectBenchmarkResult(model, threads, predictor.ActualPrecision, predictor.Runner.Runtime, shape, frames, dets, Median(forward), Median(endToEnd), stages);
         }
         finally
         {
@@ -72,7 +74,7 @@ public static class DetectBenchmark
         }
     }
 
-    private static double ForwardOnly(LoadedModel m, Tensor x, int n, CancellationToken ct)
+    private static double ForwardOnly(InferenceRunner runner, Tensor images, int n, CancellationToken ct)
     {
         using var mode = inference_mode();
         var sw = Stopwatch.StartNew();
@@ -80,7 +82,7 @@ public static class DetectBenchmark
         {
             ct.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            m.Model.call(x);
+            runner.Run(images);
         }
         return n / sw.Elapsed.TotalSeconds;
     }

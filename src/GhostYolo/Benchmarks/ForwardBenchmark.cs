@@ -1,3 +1,4 @@
+using GhostYolo.Engine;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Profiling;
 using TorchSharp;
@@ -5,32 +6,43 @@ using TorchSharp;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One forward-latency measurement: a model at a thread count and precision.</summary>
-public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, Latency Latency);
+public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency);
 
 /// <summary>
-/// Forward latency of the inference form (fused, eval, channels-last, fp32 or bf16), median and spread after warm-up,
-/// per model × threads × precision. Thread counts are interleaved per model so every row sees similar machine load.
+/// Forward latency of the inference form (fused, eval, channels-last, fp32 or bf16; libtorch or ONNX Runtime), median and
+/// spread after warm-up, per model × precision × runtime × threads. A runtime that cannot run a combination (ONNX Runtime
+/// with bf16 or with a block it cannot export) is skipped, as is bf16 on CPUs without it. Thread counts are interleaved per model so every row sees similar machine load.
 /// </summary>
 public static class ForwardBenchmark
 {
     public static IEnumerable<ForwardRow> Run(IReadOnlyList<string> models, int imgsz, IReadOnlyList<int> threads, IReadOnlyList<Precision> precisions,
-        int batch = 1, int runs = 20, int? nc = null, CancellationToken ct = default)
+        IReadOnlyList<InferenceRuntime> runtimes, int batch = 1, int runs = 20, int? nc = null, CancellationToken ct = default)
     {
         foreach (var name in models)
-        {
             foreach (var precision in precisions)
+                foreach (var runtime in runtimes)
+                    foreach (var row in Measure(name, imgsz, threads, precision, runtime, batch, runs, nc, ct))
+                        yield return row;
+    }
+
+    private static IEnumerable<ForwardRow> Measure(string name, int imgsz, IReadOnlyList<int> threads, Precision precision, InferenceRuntime runtime,
+        int batch, int runs, int? nc, CancellationToken ct)
+    {
+        if (runtime == InferenceRuntime.Onnx && precision != Precision.Fp32) yield break;
+        using var model = new ModelBuilder().Build(name, nc);
+        var profile = ModelProfile.Measure(model, imgsz);
+        foreach (var t in threads)
+        {
+            ct.ThrowIfCancellationRequested();
+            torch.set_num_threads(t);
+            InferenceRunner runner;
+            try { runner = InferenceRunner.Create(model, precision, runtime); }
+            catch (NotSupportedException) { yield break; }
+            using (runner)
             {
-                using var model = new ModelBuilder().Build(name, nc);
-                var profile = ModelProfile.Measure(model, imgsz);
-                var actual = model.PrepareForInference(precision);
-                if (actual != precision) continue;   // the caller reports unsupported bf16 once
-                foreach (var t in threads)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    torch.set_num_threads(t);
-                    var latency = LatencyMeter.Measure(model, imgsz, runs, warmup: 3, batch: batch);
-                    yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, latency);
-                }
+                if (runner.Precision != precision) yield break;   // the caller reports unsupported bf16 once
+                var latency = LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, imgsz, runs, warmup: 3, batch: batch);
+                yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, runner.Runtime, latency);
             }
         }
     }

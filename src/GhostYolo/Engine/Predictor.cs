@@ -25,15 +25,16 @@ namespace GhostYolo.Engine;
 /// the same input shape are batched (ultralytics letterboxes a mixed-shape batch square instead; here each frame keeps
 /// its own minimal shape, which gives the batch-1 result). The model is switched to eval and fused once.
 /// </remarks>
-public sealed class Predictor
+public sealed class Predictor : IDisposable
 {
     private readonly DetectionModel _model;
+    private readonly InferenceRunner _runner;
     private readonly LetterBox _letterBox;
     private readonly NmsOptions _nms;
     private readonly ILogger _logger;
 
     /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
-    /// (eval, fused, channels-last, bf16 if asked and supported: see <see cref="ActualPrecision"/>).</param>
+    /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
     {
         Options = options ?? new PredictOptions();
@@ -41,7 +42,7 @@ public sealed class Predictor
         Model = model;
         _model = model.Model;
         _logger = logger ?? NullLogger.Instance;
-        ActualPrecision = _model.PrepareForInference(Options.Precision);
+        _runner = InferenceRunner.Create(_model, Options.Precision, Options.Runtime);
         int stride = Math.Max((int)_model.MaxStride, 32);
         Imgsz = (Options.Imgsz + stride - 1) / stride * stride;
         if (Imgsz != Options.Imgsz)
@@ -51,7 +52,12 @@ public sealed class Predictor
     }
 
     /// <summary>The precision inference runs in (bf16 falls back to fp32 on CPUs without native bfloat16).</summary>
-    public Nn.Precision ActualPrecision { get; }
+    public Nn.Precision ActualPrecision => _runner.Precision;
+
+    /// <summary>The engine running the network (its <see cref="InferenceRunner.Runtime"/> says which).</summary>
+    public InferenceRunner Runner => _runner;
+
+    public void Dispose() => _runner.Dispose();
 
     /// <summary>Loads <paramref name="model"/> (a checkpoint or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
     public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null)
@@ -206,10 +212,9 @@ public sealed class Predictor
                 for (int c = 0; c < 3; c++) CopyPlane(batch[i].Planes[c], dst.Slice((i * 3 + c) * h * w, h * w));
                 batch[i].DisposePlanes();
             }
-            var x = _model.PrepareInput(u8);                               // float in [0, 1], model dtype and layout
             double pre = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
-            var decoded = _model.call(x);                                   // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
+            var decoded = _runner.Run(u8);                                  // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
             double inf = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
             var items = batch.Select(p => new ImageInfo(p.Frame.Path, (p.Frame.Image.Rows, p.Frame.Image.Cols), p.InputShape, null)).ToList();

@@ -49,22 +49,25 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The <c>from</c> routing: feeds each layer its input(s) through <paramref name="invoke"/> and returns the
-    /// last layer's output (a tensor, or the head's tensors).</summary>
-    internal object RunLayers(Tensor x, Func<int, object, object> invoke)
+    /// last layer's output (a value, or the head's values). <typeparamref name="T"/> is a tensor when running and a
+    /// value name when exporting to ONNX.</summary>
+    internal object RunLayers<T>(T x, Func<int, object, object> invoke) where T : class
     {
-        var outputs = new Tensor?[_layers.Length];
+        var outputs = new T?[_layers.Length];
         object current = x;
         for (int i = 0; i < _layers.Length; i++)
         {
             var from = _layers[i].From;
             object input = from.Length == 1
                 ? (from[0] == -1 || from[0] == i - 1 ? current : outputs[from[0]]!)
-                : from.Select(f => f == -1 || f == i - 1 ? (Tensor)current : outputs[f]!).ToArray();
+                : from.Select(f => f == -1 || f == i - 1 ? (T)current : outputs[f]!).ToArray();
             current = invoke(i, input);
-            if (_save[i]) outputs[i] = (Tensor)current;
+            if (_save[i]) outputs[i] = (T)current;
         }
         return current;
     }
+
+
 
     internal static object Invoke(nn.Module module, object input) => (module, input) switch
     {

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// One FasterNet stage (Chen et al., CVPR 2023; JierunChen/FasterNet <c>BasicStage</c>): <c>depth</c> <see cref="MLPBlock"/>s at
 /// constant width. Key <c>blocks.i</c>.
 /// </summary>
-public sealed class BasicStage : nn.Module<Tensor, Tensor>
+public sealed class BasicStage : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> blocks;
 
@@ -25,6 +26,8 @@ public sealed class BasicStage : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => blocks.call(x);
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [g.Apply(blocks, x[0])];
 
     /// <summary>
     /// YAML <c>[dim, depth=1, n_div=4, mlp_ratio=2, act='ReLU', drop_path=0.0 | [start, end]]</c>, following the FasterNet-backbone YOLOv8 YAMLs:

@@ -1,10 +1,11 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Standard bottleneck: two convs with an optional residual (ultralytics <c>Bottleneck</c>).</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly bool add;
@@ -20,6 +21,12 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => add ? Scalars.Add(x, cv2.call(cv1.call(x))) : cv2.call(cv1.call(x));
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var y = g.Apply(cv2, g.Apply(cv1, x[0]));
+        return [add ? g.Node("Add", [x[0], y]) : y];
+    }
 
     /// <summary>YAML <c>[c2, shortcut=True, g=1, k=(3,3), e=0.5]</c>.</summary>
     public static LayerBuild Build(LayerContext ctx)

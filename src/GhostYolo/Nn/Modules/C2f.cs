@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ public delegate nn.Module<Tensor, Tensor> BlockFactory(long c);
 /// half, concatenate every intermediate, fuse with cv2. The inner block is pluggable, which is how the
 /// C2f_GhostBottleneck / C2f_Faster … wrappers reuse this skeleton (keys <c>cv1</c>, <c>cv2</c>, <c>m.i</c>).
 /// </summary>
-public class C2f : nn.Module<Tensor, Tensor>
+public class C2f : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> m;
@@ -34,6 +35,16 @@ public class C2f : nn.Module<Tensor, Tensor>
         y.AddRange(cv1.call(x).chunk(2, 1));                 // two (B, c, H, W) halves
         foreach (var block in m) y.Add(block.call(y[^1]));
         return cv2.call(cat(y, 1));                            // (B, (2+n)c, H, W) → (B, c2, H, W)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        // Two half convs instead of conv + Split: ONNX Runtime keeps convs in its blocked layout but not Split.
+        var y = cv1.IsFused
+            ? new List<string> { cv1.ExportOnnx(g, x[0], ..(int)c), cv1.ExportOnnx(g, x[0], (int)c..) }
+            : g.Node("Split", [g.Apply(cv1, x[0]), g.Int64s(c, c)], 2, ("axis", 1L)).ToList();
+        foreach (var block in m) y.Add(g.Apply(block, y[^1]));
+        return g.Module(cv2, g.Node("Concat", [.. y], ("axis", 1L)));
     }
 
     /// <summary>Factory for any C2f-shaped YAML module <c>[c2, shortcut=False, g=1, e=0.5, …extra]</c> with n inserted;

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// CSP bottleneck with 3 convolutions (YOLOv5 <c>C3</c>): cv3(cat(m(cv1 x), cv2 x)). The inner block is pluggable
 /// (C3Ghost, C3_Faster). Keys <c>cv1</c>, <c>cv2</c>, <c>cv3</c>, <c>m.i</c>.
 /// </summary>
-public class C3 : nn.Module<Tensor, Tensor>
+public class C3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2, cv3;
     private readonly nn.Module<Tensor, Tensor> m;
@@ -25,6 +26,9 @@ public class C3 : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => cv3.call(cat([m.call(cv1.call(x)), cv2.call(x)], 1));
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+        => g.Module(cv3, g.Node("Concat", [g.Apply(m, g.Apply(cv1, x[0])), g.Apply(cv2, x[0])], ("axis", 1L)));
 
     /// <summary>Factory for any C3-shaped YAML module <c>[c2, shortcut=True, g=1, e=0.5]</c> with n inserted.</summary>
     public static LayerBuild BuildWith(LayerContext ctx, Func<LayerContext, BlockFactory?> block)

@@ -1,16 +1,19 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Concatenates its inputs along a dimension (ultralytics <c>Concat</c>).</summary>
-public sealed class Concat : nn.Module<Tensor[], Tensor>
+public sealed class Concat : nn.Module<Tensor[], Tensor>, IOnnxExportable
 {
     private readonly long d;
 
     public Concat(long dimension = 1) : base(nameof(Concat)) => d = dimension;
 
     public override Tensor forward(Tensor[] x) => cat(x, d);
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [g.Node("Concat", x, ("axis", d))];
 
     /// <summary>YAML <c>[dimension=1]</c>; output channels = Σ inputs.</summary>
     public static LayerBuild Build(LayerContext ctx)

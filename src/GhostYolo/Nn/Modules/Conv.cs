@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// Standard convolution: Conv2d (no bias) → BatchNorm2d → activation. Mirrors ultralytics <c>Conv</c>
 /// (state-dict keys <c>conv.weight</c>, <c>bn.*</c>). <see cref="Fuse"/> folds the BN into the conv for inference.
 /// </summary>
-public class Conv : nn.Module<Tensor, Tensor>, IFusable
+public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     // Field names are the state-dict keys; `bn` is removed from the registry by Fuse().
     private Conv2d conv;
@@ -49,6 +50,17 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable
 
     public override Tensor forward(Tensor x)
         => bn is null ? act.call(conv.call(x)) : act.call(bn.call(conv.call(x)));
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [ExportOnnx(g, x[0])];
+
+    /// <summary>This conv's nodes; with <paramref name="outputs"/> only that range of output channels (needs a fused conv).</summary>
+    public string ExportOnnx(OnnxGraph g, string x, Range? outputs = null)
+    {
+        if (outputs is not null && bn is not null) throw new NotSupportedException("a split Conv must be fused first");
+        var y = g.Conv(x, conv, outputs);
+        if (bn is not null) y = g.Apply(bn, y);
+        return g.Apply(act, y);
+    }
 
     /// <summary>Folds BatchNorm into the convolution (ultralytics <c>fuse_conv_and_bn</c>): the conv gains a bias, BN goes.</summary>
     public void Fuse()

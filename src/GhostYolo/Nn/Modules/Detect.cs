@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// YOLOv8 anchor-free detection head (ultralytics <c>Detect</c>, legacy v8 form): per level a box branch <c>cv2</c>
 /// (4×reg_max distribution logits) and a class branch <c>cv3</c>; <c>dfl</c> turns distributions into distances.
 /// </summary>
-public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead
+public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxExportable
 {
     public const int RegMax = 16;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> cv2, cv3;
@@ -55,6 +56,24 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead
         var x2y2 = anchors.unsqueeze(0) + rb;
         var box = cat([(x1y1 + x2y2) / 2, x2y2 - x1y1], 1) * strides;                 // (B, 4, A) xywh pixels
         return cat([box, parts[1].sigmoid()], 1).MoveToOuterDisposeScope();            // (B, 4+nc, A)
+    }
+
+    /// <summary>The head with <see cref="Decode"/> in the graph (as ultralytics exports it): features → (B, 4+nc, A).
+    /// Grid sizes follow from the graph's input size, so anchors and strides are constants.</summary>
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var levels = x.Select((xi, i) => g.Node("Reshape",
+            [g.Node("Concat", [g.Apply(cv2[i], xi), g.Apply(cv3[i], xi)], ("axis", 1L)), g.Int64s(0, no, -1)])).ToArray();
+        var parts = g.Node("Split", [g.Node("Concat", levels, ("axis", 2L)), g.Int64s(4 * RegMax, nc)], 2, ("axis", 1L));
+        var ltrb = g.Node("Split", [g.Apply(dfl, parts[0]), g.Int64s(2, 2)], 2, ("axis", 1L));   // 2 × (B, 2, A)
+        var sizes = Strides.Select(s => (g.InputHeight / s, g.InputWidth / s)).ToArray();
+        var (anchorPoints, strideOf) = MakeAnchors(sizes, Strides, ScalarType.Float32, CPU);
+        var anchors = g.Weight(anchorPoints.t());                                                    // (2, A)
+        var x1y1 = g.Node("Sub", [anchors, ltrb[0]]);
+        var x2y2 = g.Node("Add", [anchors, ltrb[1]]);
+        var centre = g.Node("Div", [g.Node("Add", [x1y1, x2y2]), g.Scalar(2)]);
+        var box = g.Node("Mul", [g.Node("Concat", [centre, g.Node("Sub", [x2y2, x1y1])], ("axis", 1L)), g.Weight(strideOf.t())]);
+        return [g.Node("Concat", [box, g.Node("Sigmoid", [parts[1]])], ("axis", 1L))];
     }
 
     /// <summary>Anchor points (grid-cell centres, offset 0.5) and their strides, cached per feature-map shape.</summary>

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// YOLOv5 anchor-based detection head (yolov5 <c>Detect</c>): a 1×1 conv per level predicting, for each of 3 anchors,
 /// xywh, objectness and class logits. Chosen when the YAML's Detect row passes anchors.
 /// </summary>
-public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead
+public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxExportable
 {
     private readonly ModuleList<Conv2d> m;
     private readonly int nc, no, na;
@@ -63,6 +64,29 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead
             outs.Add(cat([xy, wh, y[TensorIndex.Ellipsis, 4..]], -1).view(bs, -1, no));
         }
         return cat(outs, 1).MoveToOuterDisposeScope();                                     // (B, A, 5+nc)
+    }
+
+    /// <summary>The head with <see cref="Decode"/> in the graph: features → (B, A, 5+nc), grids and anchors as constants.</summary>
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var outs = new string[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            long ny = g.InputHeight / Strides[i], nx = g.InputWidth / Strides[i];
+            var y = g.Node("Reshape", [g.Apply(m[i], x[i]), g.Int64s(0, na, no, ny, nx)]);
+            y = g.Node("Sigmoid", [g.Node("Transpose", [y], ("perm", new long[] { 0, 1, 3, 4, 2 }))]);   // (B, na, ny, nx, no)
+            var parts = g.Node("Split", [y, g.Int64s(2, 2, no - 4)], 3, ("axis", -1L));
+            var gy = arange(ny, dtype: ScalarType.Float32);
+            var gx = arange(nx, dtype: ScalarType.Float32);
+            var mesh = meshgrid([gy, gx], indexing: "ij");
+            var grid = g.Weight(stack([mesh[1], mesh[0]], -1).view(1, 1, ny, nx, 2) - 0.5);
+            var anchorPx = g.Weight((AnchorsGrid[i] * Strides[i]).view(1, na, 1, 1, 2));
+            var xy = g.Node("Mul", [g.Node("Add", [g.Node("Mul", [parts[0], g.Scalar(2)]), grid]), g.Scalar(Strides[i])]);
+            var wh2 = g.Node("Mul", [parts[1], g.Scalar(2)]);
+            var wh = g.Node("Mul", [g.Node("Mul", [wh2, wh2]), anchorPx]);
+            outs[i] = g.Node("Reshape", [g.Node("Concat", [xy, wh, parts[2]], ("axis", -1L)), g.Int64s(0, -1, no)]);
+        }
+        return [g.Node("Concat", outs, ("axis", 1L))];                                            // (B, A, 5+nc)
     }
 
     /// <summary>Sets strides, converts the YAML's pixel anchors to grid units and fixes their order (yolov5 <c>check_anchor_order</c>).</summary>

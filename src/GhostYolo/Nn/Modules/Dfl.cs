@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Integral module of Distribution Focal Loss (ultralytics <c>DFL</c>): the expectation of a softmax over reg_max bins,
 /// computed by a frozen 1×1 conv whose weights are 0..reg_max−1 (its 16 weights count as parameters, not gradients).
 /// </summary>
-public sealed class DFL : nn.Module<Tensor, Tensor>
+public sealed class DFL : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly TorchSharp.Modules.Conv2d conv;
     private readonly long c1;
@@ -28,5 +29,11 @@ public sealed class DFL : nn.Module<Tensor, Tensor>
         // 16→1 conv launch: the expectation Σ_k softmax_k · w_k with w = the frozen conv weights (0..c1−1).
         var p = x.view(b, 4, c1, a).softmax(2);                         // (B, 4, c1, A)
         return (p * conv.weight!.view(1, 1, c1, 1)).sum(2);             // (B, 4, A)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)                     // (B, 4*c1, A) → (B, 4, A)
+    {
+        var p = g.Node("Softmax", [g.Node("Reshape", [x[0], g.Int64s(0, 4, c1, -1)])], ("axis", 2L));
+        return [g.Node("ReduceSum", [g.Node("Mul", [p, g.Weight(conv.weight!.view(1, 1, c1, 1))]), g.Int64s(2)], ("keepdims", 0L))];
     }
 }

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Stochastic depth per sample (Huang et al. 2016; timm <c>DropPath</c>): in training, zero a sample's residual branch with
 /// probability p and scale the kept ones by 1/(1−p); identity in eval or when p = 0. Has no parameters.
 /// </summary>
-public sealed class DropPath : nn.Module<Tensor, Tensor>
+public sealed class DropPath : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly double drop_prob;
     private readonly Generator? generator;
@@ -33,4 +34,7 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         var mask = empty(shape, dtype: x.dtype, device: x.device).bernoulli_(keep, generator: generator).div_(keep);
         return x * mask;
     }
+
+    /// <summary>Identity: drop path only acts in training.</summary>
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => x;
 }

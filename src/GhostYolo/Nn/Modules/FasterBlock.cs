@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace GhostYolo.Nn.Modules;
 /// mlp = ultralytics <see cref="Conv"/>(dim, dim·mlp_ratio, 1) (BN + default act, fusable) → Conv2d(hidden, dim, 1, no bias).
 /// Keys <c>mlp.0.conv</c>, <c>mlp.0.bn</c>, <c>mlp.1</c>, <c>spatial_mixing.partial_conv3</c>, <c>adjust_channel</c>, <c>drop_path</c>, <c>layer_scale</c>.
 /// </summary>
-public sealed class FasterBlock : nn.Module<Tensor, Tensor>
+public sealed class FasterBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> mlp, drop_path;
     private readonly PConv spatial_mixing;
@@ -35,6 +36,14 @@ public sealed class FasterBlock : nn.Module<Tensor, Tensor>
         var branch = mlp.call(spatial_mixing.call(x));                         // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
         return Scalars.Add(x, drop_path.call(branch));
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var input = adjust_channel is null ? x[0] : g.Apply(adjust_channel, x[0]);
+        var branch = g.Apply(mlp, g.Apply(spatial_mixing, input));
+        if (layer_scale is not null) branch = g.Node("Mul", [g.Weight(layer_scale.view(-1, 1, 1)), branch]);
+        return [g.Node("Add", [input, g.Apply(drop_path, branch)])];
     }
 
     /// <summary>YAML <c>Faster_Block</c> <c>[c2, n_div=4, mlp_ratio=2, drop_path=0.1]</c>; c2 is width-scaled.</summary>

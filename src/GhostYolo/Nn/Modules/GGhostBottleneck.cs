@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// → BN → ReLU → 1×1 → BN, + identity, ReLU. One ReLU instance is shared by all three uses. With the default group_width 1 the 3×3
 /// is depth-wise (the block YOLO "C2f_g_ghostBottleneck" posts use). Keys <c>conv1..3</c>, <c>bn1..3</c>, <c>relu</c>, <c>downsample</c>.
 /// </summary>
-public sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>
+public sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv1, conv2, conv3;
     private readonly BatchNorm2d bn1, bn2, bn3;
@@ -41,6 +42,15 @@ public sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>
         y = bn3.call(conv3.call(y));                                     // (B, planes, H/s, W/s)
         var identity = downsample is null ? x : downsample.call(x);
         return relu.call(Scalars.Add(y, identity));
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var y = g.Apply(relu, g.Apply(bn1, g.Apply(conv1, x[0])));
+        y = g.Apply(relu, g.Apply(bn2, g.Apply(conv2, y)));
+        y = g.Apply(bn3, g.Apply(conv3, y));
+        var identity = downsample is null ? x[0] : g.Apply(downsample, x[0]);
+        return [g.Apply(relu, g.Node("Add", [y, identity]))];
     }
 
     /// <summary>The ResNet/RegNet <c>_make_layer</c> projection: 1×1 conv stride s (no bias) + BN.</summary>

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Ghost bottleneck as in YOLOv5/ultralytics <c>GhostBottleneck</c> (GhostConv → [DWConv s2] → GhostConv, plus shortcut).
 /// The official GhostNet bottleneck (in, mid, out, SE) is a separate block.
 /// </summary>
-public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
+public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv, shortcut;
 
@@ -25,6 +26,8 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => Scalars.Add(conv.call(x), shortcut.call(x));
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [g.Node("Add", [g.Apply(conv, x[0]), g.Apply(shortcut, x[0])])];
 
     /// <summary>YAML <c>[c2, k=3, s=1]</c>.</summary>
     public static LayerBuild Build(LayerContext ctx)

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// Keys <c>ghost1</c>, <c>conv_dw</c>, <c>bn_dw</c>, <c>se</c>, <c>ghost2</c>, <c>shortcut</c>. Named V1 because
 /// <see cref="GhostBottleneck"/> is the ultralytics block.
 /// </summary>
-public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>
+public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly GhostModule ghost1, ghost2;
     private readonly Conv2d? conv_dw;
@@ -35,6 +36,14 @@ public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>
         if (conv_dw is not null) y = bn_dw!.call(conv_dw.call(y));       // (B, mid, H/s, W/s)
         if (se is not null) y = se.call(y);
         return Scalars.Add(ghost2.call(y), shortcut.call(x));                        // (B, out, H/s, W/s)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var y = g.Apply(ghost1, x[0]);
+        if (conv_dw is not null) y = g.Apply(bn_dw!, g.Apply(conv_dw, y));
+        if (se is not null) y = g.Apply(se, y);
+        return [g.Node("Add", [g.Apply(ghost2, y), g.Apply(shortcut, x[0])])];
     }
 
     /// <summary>The stride-s depth-wise conv + BN between the two Ghost modules (reference <c>conv_dw</c>, <c>bn_dw</c>).</summary>

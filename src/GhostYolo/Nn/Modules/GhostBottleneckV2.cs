@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// ghost2 is always 'original'. <c>layer_id</c> is an explicit integer here, so the reference's <c>None &lt;= 1</c> crash cannot happen.
 /// Keys <c>ghost1</c>, <c>conv_dw</c>, <c>bn_dw</c>, <c>se</c>, <c>ghost2</c>, <c>shortcut</c>.
 /// </summary>
-public sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>
+public sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly GhostModuleV2 ghost1, ghost2;
     private readonly Conv2d? conv_dw;
@@ -38,6 +39,14 @@ public sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>
         if (conv_dw is not null) y = bn_dw!.call(conv_dw.call(y));       // (B, mid, H/s, W/s)
         if (se is not null) y = se.call(y);
         return Scalars.Add(ghost2.call(y), shortcut.call(x));                        // (B, out, H/s, W/s)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var y = g.Apply(ghost1, x[0]);
+        if (conv_dw is not null) y = g.Apply(bn_dw!, g.Apply(conv_dw, y));
+        if (se is not null) y = g.Apply(se, y);
+        return [g.Node("Add", [g.Apply(ghost2, y), g.Apply(shortcut, x[0])])];
     }
 
     /// <summary>

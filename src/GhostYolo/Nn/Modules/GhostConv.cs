@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Ghost convolution as in YOLOv5/ultralytics <c>GhostConv</c> (GhostNet, Han et al. 2020): half the channels from a
 /// regular conv, the other half from a cheap 5×5 depth-wise conv on them.
 /// </summary>
-public sealed class GhostConv : nn.Module<Tensor, Tensor>
+public sealed class GhostConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
 
@@ -25,6 +26,12 @@ public sealed class GhostConv : nn.Module<Tensor, Tensor>
     {
         var y = cv1.call(x);
         return cat([y, cv2.call(y)], 1);
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var y = g.Apply(cv1, x[0]);
+        return [g.Node("Concat", [y, g.Apply(cv2, y)], ("axis", 1L))];
     }
 
     /// <summary>YAML <c>[c2, k=1, s=1, g=1, act=True]</c>.</summary>

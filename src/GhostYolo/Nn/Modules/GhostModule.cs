@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,9 +9,9 @@ namespace GhostYolo.Nn.Modules;
 /// a primary conv makes ceil(oup/ratio) intrinsic maps, a cheap depth-wise conv derives the "ghost" maps from them,
 /// and the concatenation is cut to oup channels. Keys <c>primary_conv.{0,1}</c>, <c>cheap_operation.{0,1}</c>.
 /// </summary>
-public sealed class GhostModule : nn.Module<Tensor, Tensor>
+public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
-    private readonly long oup;
+    private readonly long oup, made;   // made = init·ratio maps before the cut to oup
     private readonly nn.Module<Tensor, Tensor> primary_conv, cheap_operation;
 
     public GhostModule(long inp, long oup, long kernelSize = 1, long ratio = 2, long dwSize = 3, long stride = 1, bool relu = true)
@@ -19,6 +20,7 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
         if (ratio < 2) throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "GhostModule ratio must be at least 2");
         this.oup = oup;
         long init = (oup + ratio - 1) / ratio;   // math.ceil(oup / ratio)
+        made = init * ratio;
         primary_conv = Primary(inp, init, kernelSize, stride, relu);
         cheap_operation = Cheap(init, init * (ratio - 1), dwSize, relu);
         RegisterComponents();
@@ -32,6 +34,14 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
         var x2 = cheap_operation.call(x1);                     // (B, new, H/s, W/s)
         var y = cat([x1, x2], 1);
         return y.shape[1] == oup ? y : y.narrow(1, 0, oup);    // (B, oup, H/s, W/s)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var x1 = g.Apply(primary_conv, x[0]);
+        var x2 = g.Apply(cheap_operation, x1);
+        var y = g.Node("Concat", [x1, x2], ("axis", 1L));
+        return [made == oup ? y : g.Node("Slice", [y, g.Int64s(0), g.Int64s(oup), g.Int64s(1)])];
     }
 
     /// <summary>Conv2d(inp, init, k, stride, k//2, no bias) → BN → ReLU, or an empty Sequential in place of the ReLU.</summary>

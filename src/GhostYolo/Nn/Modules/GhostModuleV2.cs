@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,9 +19,9 @@ public enum GhostModuleMode
 /// no activation) on a 2×2-average-pooled input, sigmoid, nearest upsampling to the output size. It always owns <c>gate_fn</c>.
 /// Keys <c>gate_fn</c>, <c>primary_conv</c>, <c>cheap_operation</c>, <c>short_conv</c>.
 /// </summary>
-public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>
+public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
-    private readonly long oup;
+    private readonly long oup, made;   // made = init·ratio maps before the cut to oup
     private readonly GhostModuleMode mode;
     private readonly nn.Module<Tensor, Tensor> gate_fn, primary_conv, cheap_operation;
     private readonly nn.Module<Tensor, Tensor>? short_conv;
@@ -33,6 +34,7 @@ public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>
         this.mode = mode;
         gate_fn = nn.Sigmoid();
         long init = (oup + ratio - 1) / ratio;   // math.ceil(oup / ratio)
+        made = init * ratio;
         primary_conv = GhostModule.Primary(inp, init, kernelSize, stride, relu);
         cheap_operation = GhostModule.Cheap(init, init * (ratio - 1), dwSize, relu);
         if (mode == GhostModuleMode.Attn)
@@ -61,6 +63,18 @@ public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>
         var res = short_conv.call(nn.functional.avg_pool2d(x, 2, 2));        // (B, oup, H'/2, W'/2)
         var gate = nn.functional.interpolate(gate_fn.call(res), size: [y.shape[2], y.shape[3]], mode: InterpolationMode.Nearest);
         return y * gate;
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var x1 = g.Apply(primary_conv, x[0]);
+        var y = g.Node("Concat", [x1, g.Apply(cheap_operation, x1)], ("axis", 1L));
+        if (made != oup) y = g.Node("Slice", [y, g.Int64s(0), g.Int64s(oup), g.Int64s(1)]);
+        if (short_conv is null) return [y];
+        var res = g.Apply(short_conv, g.Node("AveragePool", [x[0]], ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })));
+        var gate = g.Node("Resize", [g.Node("Sigmoid", [res]), "", "", g.Node("Shape", [y])],
+            ("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"));
+        return [g.Node("Mul", [y, gate])];
     }
 
     /// <summary>YAML <c>[c2, k=1, ratio=2, dw_size=3, s=1, relu=True, mode='original'|'attn']</c>; c2 is width-scaled.</summary>

@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// With layer_scale_init_value &gt; 0 a learnable per-channel γ scales the branch. Keys <c>spatial_mixing</c>, <c>mlp.{0,1,2,3}</c>,
 /// <c>drop_path</c>, <c>layer_scale</c>.
 /// </summary>
-public sealed class MLPBlock : nn.Module<Tensor, Tensor>
+public sealed class MLPBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly PConv spatial_mixing;
     private readonly nn.Module<Tensor, Tensor> mlp, drop_path;
@@ -37,5 +38,12 @@ public sealed class MLPBlock : nn.Module<Tensor, Tensor>
         var branch = mlp.call(spatial_mixing.call(x));                          // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
         return Scalars.Add(x, drop_path.call(branch));
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var branch = g.Apply(mlp, g.Apply(spatial_mixing, x[0]));
+        if (layer_scale is not null) branch = g.Node("Mul", [g.Weight(layer_scale.view(-1, 1, 1)), branch]);
+        return [g.Node("Add", [x[0], g.Apply(drop_path, branch)])];
     }
 }

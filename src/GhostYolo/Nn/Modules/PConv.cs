@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ public enum PConvForward
 /// FasterNet's partial convolution (Chen et al., CVPR 2023, "Run, Don't Walk"; JierunChen/FasterNet <c>Partial_conv3</c>):
 /// a 3×3 conv on the first dim/n_div channels, the rest pass through untouched. Key <c>partial_conv3</c>.
 /// </summary>
-public sealed class PConv : nn.Module<Tensor, Tensor>
+public sealed class PConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly long dim_conv3, dim_untouched;
     private readonly Conv2d partial_conv3;
@@ -46,6 +47,12 @@ public sealed class PConv : nn.Module<Tensor, Tensor>
         }
         var parts = x.split([dim_conv3, dim_untouched], 1);                            // (B, dim/n, H, W), (B, rest, H, W)
         return cat([partial_conv3.call(parts[0]), parts[1]], 1);                        // (B, dim, H, W)
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var parts = g.Node("Split", [x[0], g.Int64s(dim_conv3, dim_untouched)], 2, ("axis", 1L));
+        return [g.Node("Concat", [g.Apply(partial_conv3, parts[0]), parts[1]], ("axis", 1L))];
     }
 
     /// <summary>YAML <c>[n_div=4, forward='split_cat'|'slicing']</c>; output channels = input channels.</summary>

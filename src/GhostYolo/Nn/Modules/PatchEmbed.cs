@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// FasterNet's stem (Chen et al., CVPR 2023; JierunChen/FasterNet <c>PatchEmbed</c>, YAML <c>PatchEmbed_FasterNet</c>):
 /// Conv2d(k = patch, stride, no bias) → BN. Keys <c>proj</c>, <c>norm</c>. Fusable, like the YOLO ports' patched <c>fuse()</c>.
 /// </summary>
-public sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IFusable
+public sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     private Conv2d proj;
     private BatchNorm2d? norm;
@@ -21,6 +22,8 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IFusable
     }
 
     public override Tensor forward(Tensor x) => norm is null ? proj.call(x) : norm.call(proj.call(x));   // (B, embed, H/s, W/s)
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [norm is null ? g.Apply(proj, x[0]) : g.Apply(norm, g.Apply(proj, x[0]))];
 
     /// <summary>Folds <c>norm</c> into <c>proj</c> (the conv gains a bias; the BN is removed).</summary>
     public void Fuse()

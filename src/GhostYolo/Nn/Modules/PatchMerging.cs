@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace GhostYolo.Nn.Modules;
 /// <c>PatchMerging_FasterNet</c>): Conv2d(dim, out, k, stride, no bias) → BN (out = 2·dim in FasterNet). Keys <c>reduction</c>, <c>norm</c>.
 /// Fusable, like the YOLO ports' patched <c>fuse()</c>.
 /// </summary>
-public sealed class PatchMerging : nn.Module<Tensor, Tensor>, IFusable
+public sealed class PatchMerging : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     private Conv2d reduction;
     private BatchNorm2d? norm;
@@ -22,6 +23,8 @@ public sealed class PatchMerging : nn.Module<Tensor, Tensor>, IFusable
     }
 
     public override Tensor forward(Tensor x) => norm is null ? reduction.call(x) : norm.call(reduction.call(x));   // (B, out, H/s, W/s)
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [norm is null ? g.Apply(reduction, x[0]) : g.Apply(norm, g.Apply(reduction, x[0]))];
 
     /// <summary>Folds <c>norm</c> into <c>reduction</c> (the conv gains a bias; the BN is removed).</summary>
     public void Fuse()

@@ -1,10 +1,11 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Spatial pyramid pooling, fast (ultralytics <c>SPPF</c>): three chained k×k max-pools concatenated.</summary>
-public sealed class SPPF : nn.Module<Tensor, Tensor>
+public sealed class SPPF : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly TorchSharp.Modules.MaxPool2d m;
@@ -24,6 +25,14 @@ public sealed class SPPF : nn.Module<Tensor, Tensor>
         var b = m.call(a);
         var c = m.call(b);
         return cv2.call(cat([a, b, c, m.call(c)], 1));
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var a = g.Apply(cv1, x[0]);
+        var b = g.Apply(m, a);
+        var c = g.Apply(m, b);
+        return g.Module(cv2, g.Node("Concat", [a, b, c, g.Apply(m, c)], ("axis", 1L)));
     }
 
     /// <summary>YAML <c>[c2, k=5]</c>.</summary>

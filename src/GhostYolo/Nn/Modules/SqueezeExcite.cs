@@ -1,3 +1,4 @@
+using GhostYolo.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// GhostNet's squeeze-and-excitation (huawei-noah ghostnet_pytorch / ghostnetv2 <c>SqueezeExcite</c>): global pool →
 /// 1×1 conv with bias to _make_divisible(c·se_ratio, 4) → ReLU → 1×1 conv with bias back to c → gate x with hard_sigmoid.
 /// </summary>
-public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly AdaptiveAvgPool2d avg_pool;
     private readonly Conv2d conv_reduce, conv_expand;
@@ -28,6 +29,12 @@ public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
     {
         var s = conv_expand.call(act1.call(conv_reduce.call(avg_pool.call(x))));  // (B, C, 1, 1)
         return x * HardSigmoid(s);
+    }
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    {
+        var s = g.Apply(conv_expand, g.Apply(act1, g.Apply(conv_reduce, g.Apply(avg_pool, x[0]))));
+        return [g.Node("Mul", [x[0], g.Node("HardSigmoid", [s], ("alpha", 1.0 / 6), ("beta", 0.5))])];
     }
 
     /// <summary>GhostNet's <c>hard_sigmoid</c>: relu6(x + 3) / 6.</summary>

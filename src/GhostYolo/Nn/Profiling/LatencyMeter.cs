@@ -15,19 +15,19 @@ public sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Ru
 /// </summary>
 public static class LatencyMeter
 {
-    public static Latency Measure(DetectionModel model, int imgsz, int runs = 20, int warmup = 3, int batch = 1)
+    /// <summary>Latency of <paramref name="forward"/> on uint8 images (batch, channels, imgsz, imgsz); call it on a model
+    /// already in its inference form (e.g. through an inference runner).</summary>
+    public static Latency Measure(Func<Tensor, Tensor> forward, int channels, int imgsz, int runs = 20, int warmup = 3, int batch = 1)
     {
-        model.eval();
         using var _ = inference_mode();
-        using var images = zeros(batch, model.Definition.InputChannels, imgsz, imgsz, dtype: ScalarType.Byte);
-        using var input = model.PrepareInput(images);
-        for (int i = 0; i < warmup; i++) { using var scope = NewDisposeScope(); model.call(input); }
+        using var images = zeros(batch, channels, imgsz, imgsz, dtype: ScalarType.Byte);
+        for (int i = 0; i < warmup; i++) { using var scope = NewDisposeScope(); forward(images); }
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {
             using var scope = NewDisposeScope();
             var sw = Stopwatch.StartNew();
-            model.call(input);
+            forward(images);
             times[i] = sw.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
