@@ -45,17 +45,16 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxEx
     {
         using var scope = NewDisposeScope();
         long b = raw[0].shape[0];
-        // Decode in fp32 even for a bf16 model: the DFL expectation over 16 bins needs more than bf16's 8-bit mantissa.
-        var xCat = cat(raw.Select(r => r.view(b, no, -1).to(ScalarType.Float32)).ToArray(), 2);   // (B, no, A)
-        var (anchors, strides) = Anchors(raw);                                         // (2, A), (1, A)
-        var parts = xCat.split([4 * RegMax, nc], 1);
-        var dist = dfl.call(parts[0]);                                                 // (B, 4, A) ltrb in grid units
-        var lt = dist[.., ..2];
-        var rb = dist[.., 2..];
-        var x1y1 = anchors.unsqueeze(0) - lt;
-        var x2y2 = anchors.unsqueeze(0) + rb;
-        var box = cat([(x1y1 + x2y2) / 2, x2y2 - x1y1], 1) * strides;                 // (B, 4, A) xywh pixels
-        return cat([box, parts[1].sigmoid()], 1).MoveToOuterDisposeScope();            // (B, 4+nc, A)
+        // Anchors along rows, channels last: for a channels-last model each level's permute+reshape is a free view, and the
+        // DFL softmax runs over the innermost 16 bins. Decode in fp32 even for a bf16 model: the expectation over 16
+        // bins needs more than bf16's 8-bit mantissa.
+        var x = cat(raw.Select(r => r.permute(0, 2, 3, 1).reshape(b, -1, no)).ToArray(), 1).to(ScalarType.Float32);   // (B, A, no)
+        var (anchors, strides) = Anchors(raw);                                         // (A, 2), (A, 1)
+        var dist = dfl.Expectation(x[.., .., ..(4 * RegMax)]);                         // (B, A, 4) ltrb in grid units
+        var x1y1 = anchors - dist[.., .., ..2];
+        var x2y2 = anchors + dist[.., .., 2..];
+        var box = cat([(x1y1 + x2y2) / 2, x2y2 - x1y1], -1) * strides;                // (B, A, 4) xywh pixels
+        return cat([box, x[.., .., (4 * RegMax)..].sigmoid()], -1).transpose(1, 2).MoveToOuterDisposeScope();   // (B, 4+nc, A)
     }
 
     /// <summary>The head with <see cref="Decode"/> in the graph (as ultralytics exports it): features → (B, 4+nc, A).
@@ -84,8 +83,8 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxEx
         var (anchors, strides) = MakeAnchors(raw.Select(r => (r.shape[2], r.shape[3])).ToArray(), Strides, ScalarType.Float32, raw[0].device);
         _anchorCache?.Anchors.Dispose();
         _anchorCache?.Strides.Dispose();
-        var a = anchors.transpose(0, 1).contiguous().DetachFromDisposeScope();   // (2, A)
-        var s = strides.transpose(0, 1).contiguous().DetachFromDisposeScope();   // (1, A)
+        var a = anchors.DetachFromDisposeScope();   // (A, 2)
+        var s = strides.DetachFromDisposeScope();   // (A, 1)
         _anchorCache = (shape, a, s);
         return (a, s);
     }

@@ -31,6 +31,9 @@ public sealed class DFL : nn.Module<Tensor, Tensor>, IOnnxExportable
         return (p * conv.weight!.view(1, 1, c1, 1)).sum(2);             // (B, 4, A)
     }
 
+    /// <summary>The same expectation with the bins innermost: (…, 4·c1) → (…, 4), no transpose needed.</summary>
+    public Tensor Expectation(Tensor x) => x.unflatten(x.dim() - 1, [4, c1]).softmax(-1).matmul(conv.weight!.view(c1).to(x.dtype));
+
     public string[] ExportOnnx(OnnxGraph g, string[] x)                     // (B, 4*c1, A) → (B, 4, A)
     {
         var p = g.Node("Softmax", [g.Node("Reshape", [x[0], g.Int64s(0, 4, c1, -1)])], ("axis", 2L));
