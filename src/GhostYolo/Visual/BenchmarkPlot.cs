@@ -2,17 +2,17 @@ using GhostYolo.Benchmarks;
 
 namespace GhostYolo.Visual;
 
-/// <summary>GFLOPs against measured latency, one point per model (per thread count and precision) — why fewer FLOPs is not always faster.</summary>
+/// <summary>GFLOPs against measured latency, one point per model (per thread count, precision and runtime) — why fewer FLOPs is not always faster.</summary>
 public static class BenchmarkPlot
 {
     public static void Save(string path, IReadOnlyList<ForwardRow> rows)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var group in rows.GroupBy(r => (r.Threads, r.Precision)))
+        foreach (var group in rows.GroupBy(r => (r.Threads, r.Precision, r.Runtime)))
         {
             var pts = group.ToList();
             var scatter = plot.Add.ScatterPoints(pts.Select(p => p.GFlops).ToArray(), pts.Select(p => p.Latency.MedianMs).ToArray());
-            scatter.LegendText = $"{group.Key.Threads} thread{(group.Key.Threads > 1 ? "s" : "")}, {group.Key.Precision.ToString().ToLowerInvariant()}";
+            scatter.LegendText = $"{group.Key.Threads} thread{(group.Key.Threads > 1 ? "s" : "")}, {group.Key.Precision.ToString().ToLowerInvariant()}, {group.Key.Runtime.ToString().ToLowerInvariant()}";
             scatter.MarkerSize = 9;
             foreach (var p in pts)
             {
