@@ -60,10 +60,12 @@ public static class BenchmarkCommand
             }
             if (whats.Contains("train"))
             {
-                var rows = list.SelectMany(model => threadList.Select(t => TrainBenchmark.Run(model, t, r.GetValue(trainBatch), r.GetValue(trainImgsz)))).ToList();
-                Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)}",
-                    ["model", "threads", "images_per_s", "step_ms"],
-                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
+                var trainPrecisions = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16).ToList();
+                var rows = list.SelectMany(model => trainPrecisions.SelectMany(p => threadList.Select(t =>
+                    TrainBenchmark.Run(model, t, r.GetValue(trainBatch), r.GetValue(trainImgsz), precision: p)))).ToList();
+                Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)} (bf16 = amp=True mixed precision)",
+                    ["model", "threads", "precision", "images_per_s", "step_ms"],
+                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
             }
             if (whats.Contains("loader"))
             {

@@ -7,15 +7,17 @@ using static TorchSharp.torch;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>Training throughput of full steps (forward, loss, backward, optimizer) at one thread count.</summary>
-public sealed record TrainRow(string Model, int Threads, int Batch, int ImgSz, double ImagesPerSecond, double StepMs);
+public sealed record TrainRow(string Model, int Threads, Precision Precision, int Batch, int ImgSz, double ImagesPerSecond, double StepMs);
 
 /// <summary>
-/// Images/s of complete training steps as the trainer runs them (channels-last model, v8/v5 loss, SGD step), on a
-/// synthetic batch with a realistic number of boxes, so it measures the model and loss, not the loader.
+/// Images/s of complete training steps as the trainer runs them (channels-last model, v8/v5 loss, SGD step; with bf16,
+/// the <see cref="Bf16Training"/> mixed-precision step of <c>amp=True</c>), on a synthetic batch with a realistic number of
+/// boxes, so it measures the model and loss, not the loader.
 /// </summary>
 public static class TrainBenchmark
 {
-    public static TrainRow Run(string modelName, int threads, int batch = 16, int imgsz = 320, int steps = 5, int nc = 4, int seed = 0)
+    public static TrainRow Run(string modelName, int threads, int batch = 16, int imgsz = 320, int steps = 5, int nc = 4, int seed = 0,
+        Precision precision = Precision.Fp32)
     {
         torch.set_num_threads(threads);
         using var model = new ModelBuilder().Build(modelName, nc);
@@ -23,6 +25,9 @@ public static class TrainBenchmark
         model.train();
         using var loss = new LossFunction(model, new TrainOptions(), imgsz);
         using var optimizer = torch.optim.SGD(model.parameters(), 0.001, momentum: 0.9);
+        using var amp = precision == Precision.Bf16 ? new Bf16Training(model) : null;
+        var net = amp?.Model ?? model;
+        net.train();
         var g = new Generator((ulong)seed);
         using var images = randint(0, 255, [batch, 3, imgsz, imgsz], generator: g).to(ScalarType.Byte);
         // 6 boxes per image: [image, class, cx, cy, w, h] normalised.
@@ -37,15 +42,19 @@ public static class TrainBenchmark
             var sw = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
             {
-                var (l, _) = loss.Compute(model.ForwardRaw(model.PrepareInput(images)), targets);
+                var raw = net.ForwardRaw(net.PrepareInput(images));
+                if (amp is not null) raw = raw.Select(r => r.to(ScalarType.Float32)).ToArray();
+                var (l, _) = loss.Compute(raw, targets);
                 l.backward();
+                amp?.MoveGradients();
                 optimizer.step();
                 optimizer.zero_grad();
+                amp?.LoadWeights();
             }
             if (i > 0) times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
         double median = times[times.Count / 2];
-        return new TrainRow(model.Definition.DisplayName, threads, batch, imgsz, batch * 1000.0 / median, median);
+        return new TrainRow(model.Definition.DisplayName, threads, precision, batch, imgsz, batch * 1000.0 / median, median);
     }
 }

@@ -28,6 +28,11 @@ public sealed record TrainOptions
     public bool Resume { get; init; }
     public double Fraction { get; init; } = 1.0;
     public bool Val { get; init; } = true;
+    /// <summary>Mixed precision (ultralytics <c>amp</c>): on a CPU with native bfloat16 (AVX-512 BF16 / AMX), forward and backward run
+    /// in bf16 against fp32 master weights (<see cref="Bf16Training"/>); elsewhere training stays fp32. Off by default because
+    /// ultralytics trains in fp32 on a CPU. Measured here: yolov8n, 30 epochs on the shapes set, mAP50-95 0.620 with it against
+    /// 0.624 without, in 16 instead of 24 minutes; on a one-minute run (16 epochs, 256 images at 128 px) it learned slower.</summary>
+    public bool Amp { get; init; }
     public bool Plots { get; init; } = true;
     public double Iou { get; init; } = 0.7;
     public int MaxDet { get; init; } = 300;

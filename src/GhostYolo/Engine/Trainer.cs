@@ -60,6 +60,9 @@ public sealed class Trainer(ILogger? logger = null)
             optimizer.LoadState(reader);
         }
         using var loss = new LossFunction(model, o, imgsz);
+        bool amp = o.Amp && device.type == DeviceType.CPU && CpuFeatures.HasBf16;
+        using var bf16 = amp ? new Bf16Training(model) : null;
+        var net = bf16?.Model ?? model;   // the model that runs forward and backward
         var lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr);
         var warmup = WarmupSettings.From(o);
         int nw = Warmup.Iterations(o.WarmupEpochs, nb);
@@ -74,6 +77,8 @@ public sealed class Trainer(ILogger? logger = null)
         progress?.Report(new TrainStarted(saveDir, ModelProfile.Measure(model).SummaryLine, optimizer.Describe(), trainLoader.Dataset.Count,
             valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
         resume?.Dispose();
+        if (amp) progress?.Report(new TrainNote("AMP: bfloat16 forward/backward with fp32 master weights (CPU with native bf16)"));
+        else if (o.Amp) progress?.Report(new TrainNote("AMP: this device has no native bf16 on the CPU path; training in fp32"));
 
         int accumulate = OptimizerFactory.Accumulate(o.Batch, o.Nbs);
         long lastOptStep = -1;
@@ -92,6 +97,7 @@ public sealed class Trainer(ILogger? logger = null)
                 progress?.Report(new TrainNote("Closing dataloader mosaic"));
             }
             model.train();
+            net.train();
             var tloss = new double[3];
             int i = 0;
             try
@@ -103,9 +109,11 @@ public sealed class Trainer(ILogger? logger = null)
                     accumulate = Warmup.Apply(optimizer, ni, nw, lf(epoch), o.Batch, warmup, accumulate);
                     using (var scope = NewDisposeScope())
                     {
-                        var x = model.PrepareInput(b.Images);
-                        var (lossValue, items) = loss.Compute(model.ForwardRaw(x), b.Targets.to(device));
+                        var raw = net.ForwardRaw(net.PrepareInput(b.Images));
+                        if (bf16 is not null) raw = raw.Select(r => r.to(ScalarType.Float32)).ToArray();
+                        var (lossValue, items) = loss.Compute(raw, b.Targets.to(device));
                         lossValue.backward();
+                        bf16?.MoveGradients();
                         var it = items.cpu().to(ScalarType.Float64).data<double>().ToArray();
                         for (int k = 0; k < 3; k++) tloss[k] = (tloss[k] * i + it[k]) / (i + 1);
                     }
@@ -114,6 +122,8 @@ public sealed class Trainer(ILogger? logger = null)
                         optimizer.ClipGradNorm(10.0);
                         optimizer.Step();
                         optimizer.ZeroGrad();
+                        bf16?.LoadWeights();
+                        bf16?.StoreBuffers();
                         ema.Update(model);
                         lastOptStep = ni;
                     }
