@@ -26,8 +26,7 @@ public static class TrainBenchmark
         using var loss = new LossFunction(model, new TrainOptions(), imgsz);
         using var optimizer = torch.optim.SGD(model.parameters(), 0.001, momentum: 0.9);
         using var amp = precision == Precision.Bf16 ? new Bf16Training(model) : null;
-        var net = amp?.Model ?? model;
-        net.train();
+        amp?.Model.train();
         var g = new Generator((ulong)seed);
         using var images = randint(0, 255, [batch, 3, imgsz, imgsz], generator: g).to(ScalarType.Byte);
         // 6 boxes per image: [image, class, cx, cy, w, h] normalised.
@@ -42,14 +41,13 @@ public static class TrainBenchmark
             var sw = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
             {
-                var raw = net.ForwardRaw(net.PrepareInput(images));
-                if (amp is not null) raw = raw.Select(r => r.to(ScalarType.Float32)).ToArray();
+                var raw = amp?.ForwardRaw(images) ?? model.ForwardRaw(model.PrepareInput(images));
                 var (l, _) = loss.Compute(raw, targets);
                 l.backward();
                 amp?.MoveGradients();
                 optimizer.step();
                 optimizer.zero_grad();
-                amp?.LoadWeights();
+                amp?.Synchronize();
             }
             if (i > 0) times.Add(sw.Elapsed.TotalMilliseconds);
         }

@@ -33,10 +33,20 @@ public sealed class Bf16Training : IDisposable
         LoadWeights();
     }
 
-    /// <summary>The bf16 working copy: call <c>ForwardRaw</c> on it (it is in training mode).</summary>
+    /// <summary>The bf16 working copy (put it in training mode with the master).</summary>
     public DetectionModel Model => _work;
 
-    /// <summary>Master weights → working copy; call after every optimizer step (and once at the start).</summary>
+    /// <summary>uint8 images → the working copy's raw head outputs, cast to fp32 for the loss.</summary>
+    public Tensor[] ForwardRaw(Tensor images) => _work.ForwardRaw(_work.PrepareInput(images)).Select(r => r.to(ScalarType.Float32)).ToArray();
+
+    /// <summary>After an optimizer step: new master weights → working copy, working BatchNorm statistics → master.</summary>
+    public void Synchronize()
+    {
+        LoadWeights();
+        StoreBuffers();
+    }
+
+    /// <summary>Master weights → working copy.</summary>
     public void LoadWeights()
     {
         using var _ = no_grad();
@@ -56,7 +66,7 @@ public sealed class Bf16Training : IDisposable
         }
     }
 
-    /// <summary>BatchNorm running statistics of the working copy → master; call before the EMA reads the master.</summary>
+    /// <summary>BatchNorm running statistics of the working copy → master (before the EMA reads the master).</summary>
     public void StoreBuffers()
     {
         using var _ = no_grad();

@@ -62,7 +62,6 @@ public sealed class Trainer(ILogger? logger = null)
         using var loss = new LossFunction(model, o, imgsz);
         bool amp = o.Amp && device.type == DeviceType.CPU && CpuFeatures.HasBf16;
         using var bf16 = amp ? new Bf16Training(model) : null;
-        var net = bf16?.Model ?? model;   // the model that runs forward and backward
         var lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr);
         var warmup = WarmupSettings.From(o);
         int nw = Warmup.Iterations(o.WarmupEpochs, nb);
@@ -78,7 +77,7 @@ public sealed class Trainer(ILogger? logger = null)
             valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
         resume?.Dispose();
         if (amp) progress?.Report(new TrainNote("AMP: bfloat16 forward/backward with fp32 master weights (CPU with native bf16)"));
-        else if (o.Amp) progress?.Report(new TrainNote("AMP: this device has no native bf16 on the CPU path; training in fp32"));
+        else if (o.Amp) progress?.Report(new TrainNote("AMP: bf16 mixed precision needs a CPU with native bf16; training in fp32"));
 
         int accumulate = OptimizerFactory.Accumulate(o.Batch, o.Nbs);
         long lastOptStep = -1;
@@ -97,7 +96,7 @@ public sealed class Trainer(ILogger? logger = null)
                 progress?.Report(new TrainNote("Closing dataloader mosaic"));
             }
             model.train();
-            net.train();
+            bf16?.Model.train();
             var tloss = new double[3];
             int i = 0;
             try
@@ -109,8 +108,7 @@ public sealed class Trainer(ILogger? logger = null)
                     accumulate = Warmup.Apply(optimizer, ni, nw, lf(epoch), o.Batch, warmup, accumulate);
                     using (var scope = NewDisposeScope())
                     {
-                        var raw = net.ForwardRaw(net.PrepareInput(b.Images));
-                        if (bf16 is not null) raw = raw.Select(r => r.to(ScalarType.Float32)).ToArray();
+                        var raw = bf16?.ForwardRaw(b.Images) ?? model.ForwardRaw(model.PrepareInput(b.Images));
                         var (lossValue, items) = loss.Compute(raw, b.Targets.to(device));
                         lossValue.backward();
                         bf16?.MoveGradients();
@@ -122,8 +120,7 @@ public sealed class Trainer(ILogger? logger = null)
                         optimizer.ClipGradNorm(10.0);
                         optimizer.Step();
                         optimizer.ZeroGrad();
-                        bf16?.LoadWeights();
-                        bf16?.StoreBuffers();
+                        bf16?.Synchronize();
                         ema.Update(model);
                         lastOptStep = ni;
                     }
