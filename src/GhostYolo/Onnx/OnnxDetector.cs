@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace GhostYolo.Onnx;
 
 /// <summary>
-/// Runs a detection model through ONNX Runtime's CPU engine: exported once per input shape (a video has one), then
-/// fed the uint8 image tensor without a copy. Output equals the TorchSharp model's decoded output within float
+/// Runs a detection model through ONNX Runtime's CPU engine: exported once per input shape (a video has one; the four
+/// most recent shapes are kept), then fed the uint8 image tensor without a copy. Output equals the TorchSharp model's decoded output within float
 /// rounding. ONNX Runtime plans memory and fuses Conv+activation chains for a static graph, which is where it beats
 /// eager libtorch in fp32 on CPU.
 /// </summary>
@@ -17,7 +17,10 @@ public sealed class OnnxDetector : IDisposable
 {
     private readonly DetectionModel _model;
     private readonly int _threads;
-    private readonly Dictionary<(long B, long H, long W), InferenceSession> _sessions = [];
+    // Most recently used last. A folder of mixed image shapes would otherwise keep one session (weights + arena) per shape.
+    private readonly List<((long B, long H, long W) Key, InferenceSession Session)> _sessions = [];
+    private const int MaxSessions = 4;
+    private readonly RunOptions _runOptions = new();
 
     /// <param name="model">A fused fp32 model in eval mode (see <see cref="DetectionModel.PrepareForInference"/>).</param>
     /// <param name="threads">Intra-op threads (the same meaning as torch's <c>set_num_threads</c>).</param>
@@ -39,7 +42,7 @@ public sealed class OnnxDetector : IDisposable
         fixed (byte* p = bytes)
         {
             using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.UInt8, shape, (IntPtr)p, bytes.Length);
-            using var outputs = session.Run(new RunOptions(), [OnnxExporter.InputName], [input], session.OutputNames);
+            using var outputs = session.Run(_runOptions, [OnnxExporter.InputName], [input], session.OutputNames);
             var o = outputs[0];
             var result = empty(o.GetTensorTypeAndShape().Shape, ScalarType.Float32);
             MemoryMarshal.AsBytes(o.GetTensorDataAsSpan<float>()).CopyTo(result.bytes);
@@ -49,7 +52,19 @@ public sealed class OnnxDetector : IDisposable
 
     private InferenceSession Session((long B, long H, long W) key)
     {
-        if (_sessions.TryGetValue(key, out var s)) return s;
+        int found = _sessions.FindIndex(e => e.Key == key);
+        if (found >= 0)
+        {
+            var hit = _sessions[found];
+            _sessions.RemoveAt(found);
+            _sessions.Add(hit);
+            return hit.Session;
+        }
+        if (_sessions.Count == MaxSessions)
+        {
+            _sessions[0].Session.Dispose();
+            _sessions.RemoveAt(0);
+        }
         var bytes = OnnxExporter.Export(_model, (int)key.B, (int)key.H, (int)key.W);
         using var options = new SessionOptions
         {
@@ -58,14 +73,15 @@ public sealed class OnnxDetector : IDisposable
             IntraOpNumThreads = _threads,
             InterOpNumThreads = 1,
         };
-        s = new InferenceSession(bytes, options);
-        _sessions[key] = s;
-        return s;
+        var session = new InferenceSession(bytes, options);
+        _sessions.Add((key, session));
+        return session;
     }
 
     public void Dispose()
     {
-        foreach (var s in _sessions.Values) s.Dispose();
+        foreach (var (_, session) in _sessions) session.Dispose();
+        _runOptions.Dispose();
         _sessions.Clear();
     }
 }

@@ -50,6 +50,23 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Shapes_beyond_the_session_cache_are_rebuilt_and_still_match()
+    {
+        using var model = new ModelBuilder().Build("yolov8n.yaml", 2);
+        model.PrepareForInference();
+        using var onnx = new OnnxDetector(model, 1);
+        (int H, int W)[] shapes = [(32, 32), (32, 64), (64, 32), (64, 64), (96, 32), (32, 32)];   // 5 shapes, then the evicted first
+        using var _ = inference_mode();
+        foreach (var (h, w) in shapes)
+        {
+            using var images = randint(0, 256, [1, 3, h, w], dtype: ScalarType.Byte);
+            using var a = onnx.Run(images);
+            using var b = model.call(model.PrepareInput(images));
+            Assert.True((a - b).abs().max().item<float>() <= 1e-4 * b.abs().max().item<float>(), $"{h}x{w}");
+        }
+    }
+
+    [Fact]
     public void A_layer_without_an_onnx_form_is_named()
     {
         using var model = new ModelBuilder().Build("ghostnet.yaml");
