@@ -19,7 +19,7 @@ public sealed record LoaderOptions
 /// <summary>
 /// Parallel batch loader (ultralytics <c>InfiniteDataLoader</c> + <c>collate_fn</c>). Batch b is built by worker
 /// b mod N, each worker filling a bounded queue, and batches are yielded in order. Every sample's randomness comes
-/// from (seed, epoch, index) and the Mosaic buffer from the epoch order, so output is identical for any worker count.
+/// from (seed, epoch, index) and the Mosaic buffer from the epoch orders, so output is identical for any worker count.
 /// An image that fails to load mid-epoch (deleted, unreadable) is skipped with a warning and counted, never a crash.
 /// </summary>
 public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null) : IDisposable
@@ -57,14 +57,14 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? 
     {
         if (Dataset.Options.Rect && Options.BatchSize != Dataset.Options.BatchSize)
             throw new InvalidOperationException($"rect dataset was built for batch {Dataset.Options.BatchSize}, loader uses {Options.BatchSize}");
-        var order = EpochOrder(epoch);
+        var order = new EpochSequence(this, epoch);
         int nb = BatchCount;
         if (Options.Workers <= 0)
         {
             for (int b = 0; b < nb; b++)
             {
                 ct.ThrowIfCancellationRequested();
-                if (BuildBatch(order, b, epoch) is { } one) yield return one;
+                if (BuildBatch(order, b) is { } one) yield return one;
             }
             yield break;
         }
@@ -84,7 +84,7 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? 
                 {
                     for (int b = wi; b < nb && !cts.IsCancellationRequested; b += nw)
                     {
-                        var batch = BuildBatch(order, b, epoch);
+                        var batch = BuildBatch(order, b);
                         try { queues[wi].Add(batch, cts.Token); }
                         catch (OperationCanceledException) { batch?.Dispose(); break; }
                     }
@@ -116,20 +116,51 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? 
         }
     }
 
-    /// <summary>Builds and collates batch <paramref name="b"/> of an epoch order; null when no sample could be loaded.</summary>
-    private Batch? BuildBatch(int[] order, int b, int epoch)
+    /// <summary>
+    /// An epoch's sample order preceded by the tail of the previous epoch's: ultralytics' Mosaic buffer is one list that
+    /// lives across epochs, so the first images of an epoch draw partners from the end of the last one, not only from
+    /// themselves. Derived from (seed, epoch) alone, so any worker can build any batch.
+    /// </summary>
+    private sealed class EpochSequence
     {
+        public EpochSequence(Loader loader, int epoch)
+        {
+            Epoch = epoch;
+            Order = loader.EpochOrder(epoch);
+            int tail = epoch > 0 ? Math.Min(Math.Max(0, loader.Dataset.BufferLength - 2), Order.Length) : 0;
+            History = tail > 0 ? [.. loader.EpochOrder(epoch - 1)[^tail..], .. Order] : Order;
+        }
+
+        public int Epoch { get; }
+        public int[] Order { get; }
+        /// <summary>The previous epoch's tail, then <see cref="Order"/>.</summary>
+        public int[] History { get; }
+
+        /// <summary>The up to <paramref name="keep"/> indices loaded last before position <paramref name="p"/>, and its own.</summary>
+        public ArraySegment<int> Buffer(int p, int keep)
+        {
+            int at = p + History.Length - Order.Length, from = Math.Max(0, at - keep + 1);
+            return new ArraySegment<int>(History, from, at - from + 1);
+        }
+    }
+
+    /// <summary>The dataset indices the Mosaic of sample <paramref name="position"/> of <paramref name="epoch"/> draws its
+    /// partners from (the last one is the sample itself).</summary>
+    public IReadOnlyList<int> MosaicBuffer(int epoch, int position) => new EpochSequence(this, epoch).Buffer(position, MosaicKeep);
+
+    private int MosaicKeep => Math.Max(1, Dataset.BufferLength - 1);
+
+    /// <summary>Builds and collates batch <paramref name="b"/> of an epoch; null when no sample could be loaded.</summary>
+    private Batch? BuildBatch(EpochSequence sequence, int b)
+    {
+        var order = sequence.Order;
         int start = b * Options.BatchSize, end = Math.Min(order.Length, start + Options.BatchSize);
-        int keep = Math.Max(1, Dataset.BufferLength - 1);
         var samples = new List<FormattedSample>(end - start);
         for (int p = start; p < end; p++)
         {
-            // Mosaic buffer = the images loaded just before this one in the epoch order (plus itself).
-            int from = Math.Max(0, p - keep + 1);
-            var buffer = new ArraySegment<int>(order, from, p - from + 1);
             try
             {
-                samples.Add(Dataset.GetItem(order[p], epoch, Options.Seed, buffer));
+                samples.Add(Dataset.GetItem(order[p], sequence.Epoch, Options.Seed, sequence.Buffer(p, MosaicKeep)));
             }
             catch (DatasetException e)
             {

@@ -16,6 +16,19 @@ public class LoaderTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
     }
 
     [Fact]
+    public void MosaicBuffer_CarriesOverTheEndOfThePreviousEpoch()
+    {
+        using var ds = YoloDataset.ForTraining(fx.Train, fx.Definition.Names, imgsz: 64, batchSize: 4);
+        var loader = new Loader(ds, new LoaderOptions { BatchSize = 4, Workers = 0, Seed = 5 });
+        var first = loader.MosaicBuffer(0, 0);
+        Assert.Equal([loader.EpochOrder(0)[0]], first);                  // the very first sample has only itself, as in ultralytics
+        var next = loader.MosaicBuffer(1, 0);
+        Assert.Equal(loader.EpochOrder(1)[0], next[^1]);
+        Assert.Equal(loader.EpochOrder(0)[^1], next[^2]);                  // then the previous epoch's last image
+        Assert.Equal(Math.Min(ds.BufferLength - 1, ds.Count + 1), next.Count);
+    }
+
+    [Fact]
     public void SameSeed_GivesIdenticalBatches_ForAnyWorkerCount()
     {
         using var ds = YoloDataset.ForTraining(fx.Train, fx.Definition.Names, imgsz: 64, batchSize: 4);
