@@ -61,7 +61,7 @@ public sealed class OnnxGraph
 
     public string Scalar(float value) => Floats([value]);
 
-    /// <summary>Adds a node with one output; attributes are (name, long | double | string | long[] | float[]).</summary>
+    /// <summary>Adds a node with one output; attributes are (name, long | int | double | float | string | long[]).</summary>
     public string Node(string op, string?[] inputs, params (string Name, object Value)[] attributes)
         => Node(op, inputs, 1, attributes)[0];
 
