@@ -112,7 +112,8 @@ public sealed class Checkpoint : IDisposable
                 transferred.Add(name);
             }
         }
-        var unused = weights.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        // Batch counters (num_batches_tracked) are not kept by our BatchNorms (see Activations.BatchNorm): not a mismatch.
+        var unused = weights.Keys.Where(k => !target.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
         if (strict && (skipped.Count > 0 || unused.Count > 0))
             throw new InvalidDataException($"checkpoint does not match its model: {skipped.Count} tensors missing or mis-shaped (first: {skipped.FirstOrDefault().Name} — {skipped.FirstOrDefault().Reason}), {unused.Count} unused");
         return new TransferReport(transferred, skipped, unused);
