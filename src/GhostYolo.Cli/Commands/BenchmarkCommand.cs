@@ -49,6 +49,7 @@ public static class BenchmarkCommand
             Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, libtorch CPU");
             if (precisions.Contains(Precision.Bf16) && !CpuFeatures.HasBf16)
                 Console.WriteLine("WARNING this CPU has no AVX-512 BF16 / AMX: bf16 rows are skipped (fp32 only)");
+            var supported = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16).ToList();
             if (whats.Contains("forward"))
             {
                 var rows = ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct).ToList();
@@ -60,8 +61,7 @@ public static class BenchmarkCommand
             }
             if (whats.Contains("train"))
             {
-                var trainPrecisions = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16).ToList();
-                var rows = list.SelectMany(model => trainPrecisions.SelectMany(p => threadList.Select(t =>
+                var rows = list.SelectMany(model => supported.SelectMany(p => threadList.Select(t =>
                     TrainBenchmark.Run(model, t, r.GetValue(trainBatch), r.GetValue(trainImgsz), precision: p)))).ToList();
                 Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)} (bf16 = amp=True mixed precision)",
                     ["model", "threads", "precision", "images_per_s", "step_ms"],
@@ -79,7 +79,7 @@ public static class BenchmarkCommand
             if (whats.Contains("detect"))
             {
                 var video = EnsureVideo();
-                var combos = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16)
+                var combos = supported
                     .SelectMany(p => runtimes.Where(rt => p == Precision.Fp32 || rt != Engine.InferenceRuntime.Onnx).Select(rt => (p, rt))).ToList();
                 var rows = list.SelectMany(model => combos.SelectMany(c => threadList.Select(t =>
                     DetectBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz), precision: c.p, runtime: c.rt)))).ToList();

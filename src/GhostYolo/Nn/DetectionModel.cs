@@ -67,8 +67,6 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
         return current;
     }
 
-
-
     internal static object Invoke(nn.Module module, object input) => (module, input) switch
     {
         (nn.Module<Tensor, Tensor> m, Tensor t) => m.call(t),

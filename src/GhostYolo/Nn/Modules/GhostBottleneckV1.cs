@@ -30,21 +30,11 @@ public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>, IOnnxExportab
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
-    {
-        var y = ghost1.call(x);                                          // (B, mid, H, W)
-        if (conv_dw is not null) y = bn_dw!.call(conv_dw.call(y));       // (B, mid, H/s, W/s)
-        if (se is not null) y = se.call(y);
-        return Scalars.Add(ghost2.call(y), shortcut.call(x));                        // (B, out, H/s, W/s)
-    }
+    private GhostBottleneckBody Body => new(ghost1, conv_dw, bn_dw, se, ghost2, shortcut);
 
-    public string[] ExportOnnx(OnnxGraph g, string[] x)
-    {
-        var y = g.Apply(ghost1, x[0]);
-        if (conv_dw is not null) y = g.Apply(bn_dw!, g.Apply(conv_dw, y));
-        if (se is not null) y = g.Apply(se, y);
-        return [g.Node("Add", [g.Apply(ghost2, y), g.Apply(shortcut, x[0])])];
-    }
+    public override Tensor forward(Tensor x) => Body.Forward(x);
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [Body.Export(g, x[0])];
 
     /// <summary>The stride-s depth-wise conv + BN between the two Ghost modules (reference <c>conv_dw</c>, <c>bn_dw</c>).</summary>
     internal static (Conv2d, BatchNorm2d) DepthwiseDown(long mid, long k, long stride) => (
@@ -75,4 +65,28 @@ public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>, IOnnxExportab
 
     /// <summary>Width rule for hidden (expansion) channels: ultralytics' make_divisible(min(c, max)·width, 8) without the nc exception.</summary>
     internal static int ScaleHidden(LayerContext ctx, int c) => LayerContext.MakeDivisible(Math.Min(c, ctx.MaxChannels) * ctx.Width, 8);
+}
+
+/// <summary>
+/// The bottleneck body shared by <see cref="GhostBottleneckV1"/> and <see cref="GhostBottleneckV2"/>, which differ only in
+/// their Ghost modules: ghost1 → [depth-wise k×k stride s + BN] → [SE] → ghost2, plus the shortcut.
+/// </summary>
+internal readonly record struct GhostBottleneckBody(nn.Module<Tensor, Tensor> Ghost1, Conv2d? ConvDw, BatchNorm2d? BnDw, SqueezeExcite? Se,
+    nn.Module<Tensor, Tensor> Ghost2, nn.Module<Tensor, Tensor> Shortcut)
+{
+    public Tensor Forward(Tensor x)
+    {
+        var y = Ghost1.call(x);                                          // (B, mid, H, W)
+        if (ConvDw is not null) y = BnDw!.call(ConvDw.call(y));          // (B, mid, H/s, W/s)
+        if (Se is not null) y = Se.call(y);
+        return Scalars.Add(Ghost2.call(y), Shortcut.call(x));            // (B, out, H/s, W/s)
+    }
+
+    public string Export(OnnxGraph g, string x)
+    {
+        var y = g.Apply(Ghost1, x);
+        if (ConvDw is not null) y = g.Apply(BnDw!, g.Apply(ConvDw, y));
+        if (Se is not null) y = g.Apply(Se, y);
+        return g.Node("Add", [g.Apply(Ghost2, y), g.Apply(Shortcut, x)]);
+    }
 }

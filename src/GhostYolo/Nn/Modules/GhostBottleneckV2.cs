@@ -33,21 +33,11 @@ public sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>, IOnnxExportab
     /// <summary>The reference rule: the first two blocks of the network (layer_id 0 and 1) skip DFC attention.</summary>
     public static GhostModuleMode ModeFor(int layerId) => layerId <= 1 ? GhostModuleMode.Original : GhostModuleMode.Attn;
 
-    public override Tensor forward(Tensor x)
-    {
-        var y = ghost1.call(x);                                          // (B, mid, H, W)
-        if (conv_dw is not null) y = bn_dw!.call(conv_dw.call(y));       // (B, mid, H/s, W/s)
-        if (se is not null) y = se.call(y);
-        return Scalars.Add(ghost2.call(y), shortcut.call(x));                        // (B, out, H/s, W/s)
-    }
+    private GhostBottleneckBody Body => new(ghost1, conv_dw, bn_dw, se, ghost2, shortcut);
 
-    public string[] ExportOnnx(OnnxGraph g, string[] x)
-    {
-        var y = g.Apply(ghost1, x[0]);
-        if (conv_dw is not null) y = g.Apply(bn_dw!, g.Apply(conv_dw, y));
-        if (se is not null) y = g.Apply(se, y);
-        return [g.Node("Add", [g.Apply(ghost2, y), g.Apply(shortcut, x[0])])];
-    }
+    public override Tensor forward(Tensor x) => Body.Forward(x);
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [Body.Export(g, x[0])];
 
     /// <summary>
     /// YAML <c>[c2, mid, k=3, s=1, se_ratio=0, layer_id=0]</c>. layer_id is the block's index in the GhostNetV2 block list

@@ -28,20 +28,24 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public long OutChannels => oup;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Maps(x, primary_conv, cheap_operation, oup);
+
+    public string[] ExportOnnx(OnnxGraph g, string[] x) => [ExportMaps(g, x[0], primary_conv, cheap_operation, made, oup)];
+
+    /// <summary>Intrinsic maps, their cheap ghosts, concatenated and cut to <paramref name="oup"/> (shared with <see cref="GhostModuleV2"/>).</summary>
+    internal static Tensor Maps(Tensor x, nn.Module<Tensor, Tensor> primary, nn.Module<Tensor, Tensor> cheap, long oup)
     {
-        var x1 = primary_conv.call(x);                         // (B, init, H/s, W/s)
-        var x2 = cheap_operation.call(x1);                     // (B, new, H/s, W/s)
-        var y = cat([x1, x2], 1);
+        var x1 = primary.call(x);                              // (B, init, H/s, W/s)
+        var y = cat([x1, cheap.call(x1)], 1);                  // (B, init·ratio, H/s, W/s)
         return y.shape[1] == oup ? y : y.narrow(1, 0, oup);    // (B, oup, H/s, W/s)
     }
 
-    public string[] ExportOnnx(OnnxGraph g, string[] x)
+    /// <summary>The ONNX form of <see cref="Maps"/>; <paramref name="made"/> = init·ratio channels before the cut.</summary>
+    internal static string ExportMaps(OnnxGraph g, string x, nn.Module primary, nn.Module cheap, long made, long oup)
     {
-        var x1 = g.Apply(primary_conv, x[0]);
-        var x2 = g.Apply(cheap_operation, x1);
-        var y = g.Node("Concat", [x1, x2], ("axis", 1L));
-        return [made == oup ? y : g.Node("Slice", [y, g.Int64s(0), g.Int64s(oup), g.Int64s(1)])];
+        var x1 = g.Apply(primary, x);
+        var y = g.Node("Concat", [x1, g.Apply(cheap, x1)], ("axis", 1L));
+        return made == oup ? y : g.Node("Slice", [y, g.Int64s(0), g.Int64s(oup), g.Int64s(1)]);
     }
 
     /// <summary>Conv2d(inp, init, k, stride, k//2, no bias) → BN → ReLU, or an empty Sequential in place of the ReLU.</summary>

@@ -55,9 +55,7 @@ public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public override Tensor forward(Tensor x)
     {
-        var x1 = primary_conv.call(x);                                         // (B, init, H', W')
-        var y = cat([x1, cheap_operation.call(x1)], 1);
-        if (y.shape[1] != oup) y = y.narrow(1, 0, oup);                        // (B, oup, H', W')
+        var y = GhostModule.Maps(x, primary_conv, cheap_operation, oup);      // (B, oup, H', W')
         if (short_conv is null) return y;
         // Needs H, W ≥ 2: avg_pool2d(2) of a 1×1 map fails, as in the reference (and in thop's 32×32 profiling pass at P5).
         var res = short_conv.call(nn.functional.avg_pool2d(x, 2, 2));        // (B, oup, H'/2, W'/2)
@@ -67,9 +65,7 @@ public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public string[] ExportOnnx(OnnxGraph g, string[] x)
     {
-        var x1 = g.Apply(primary_conv, x[0]);
-        var y = g.Node("Concat", [x1, g.Apply(cheap_operation, x1)], ("axis", 1L));
-        if (made != oup) y = g.Node("Slice", [y, g.Int64s(0), g.Int64s(oup), g.Int64s(1)]);
+        var y = GhostModule.ExportMaps(g, x[0], primary_conv, cheap_operation, made, oup);
         if (short_conv is null) return [y];
         var res = g.Apply(short_conv, g.Node("AveragePool", [x[0]], ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })));
         var gate = g.Node("Resize", [g.Node("Sigmoid", [res]), "", "", g.Node("Shape", [y])],
