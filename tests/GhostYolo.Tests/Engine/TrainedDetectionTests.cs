@@ -8,7 +8,10 @@ namespace GhostYolo.Tests.Engine;
 /// <summary>
 /// The detector end to end on a model that learned something: yolov8n trained from scratch for a minute on a one-class
 /// shapes set must find the shapes of its test video (boxes at IoU ≥ 0.5 with the generated ground truth).
+/// A minute of training is short enough that the result depends on the floating-point path: the run is deterministic
+/// for a fixed libtorch thread count, so it runs alone (other tests change the process-wide count) with one thread per core.
 /// </summary>
+[Collection("trained-detection")]
 public class TrainedDetectionTests
 {
     [Fact]
@@ -23,6 +26,7 @@ public class TrainedDetectionTests
         {
             Model = "yolov8n.yaml", Data = shapes.DataYaml, Epochs = 16, Imgsz = 128, Batch = 16, Nbs = 16, Workers = 2,
             Optimizer = "SGD", Lr0 = 0.01, WarmupEpochs = 0, Mosaic = 0, CloseMosaic = 0, Project = dir.File("runs"), Name = "train",
+            Threads = Environment.ProcessorCount,
         });
 
         using var predictor = Predictor.Load(trained.Best!, new PredictOptions { Imgsz = 128, Conf = 0.1 });
@@ -55,3 +59,6 @@ public class TrainedDetectionTests
         return inter / ((a.X2 - a.X1) * (a.Y2 - a.Y1) + (b.X2 - b.X1) * (b.Y2 - b.Y1) - inter);
     }
 }
+
+[CollectionDefinition("trained-detection", DisableParallelization = true)]
+public sealed class TrainedDetectionCollection;
