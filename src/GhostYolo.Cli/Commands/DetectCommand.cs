@@ -37,7 +37,7 @@ public static class DetectCommand
         var hideLabels = new Option<bool>("--hide-labels") { Description = "Draw boxes without labels" };
         var hideConf = new Option<bool>("--hide-conf") { Description = "Draw labels without confidences" };
         var vidStride = new Option<int>("--vid-stride") { Description = "Read every N-th video frame", DefaultValueFactory = _ => d.VidStride };
-        var batch = new Option<int>("--batch") { Description = "Frames per forward pass", DefaultValueFactory = _ => d.Batch };
+        var batch = new Option<int>("--batch") { Description = "Frames per forward pass (0 = auto: 2 for video files on 2+ threads, else 1)", DefaultValueFactory = _ => d.Batch };
         var threads = CommonOptions.Threads();
         var nc = CommonOptions.Nc();
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };

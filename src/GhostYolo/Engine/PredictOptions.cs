@@ -22,8 +22,9 @@ public sealed record PredictOptions
     public bool Agnostic { get; init; }
     /// <summary>Read every N-th video frame.</summary>
     public int VidStride { get; init; } = 1;
-    /// <summary>Frames per forward pass (consecutive frames with the same input shape are batched).</summary>
-    public int Batch { get; init; } = 1;
+    /// <summary>Frames per forward pass (consecutive frames with the same input shape are batched). 0 = auto: pairs of
+    /// video-file frames when inference runs on two or more threads, otherwise one (see <see cref="Predictor.BatchFor"/>).</summary>
+    public int Batch { get; init; }
     /// <summary>Box line width in pixels (null = ultralytics' rule from the image size).</summary>
     public int? LineWidth { get; init; }
     /// <summary>Draw boxes without labels.</summary>
@@ -60,7 +61,7 @@ public sealed record PredictOptions
         if (Iou is < 0 or > 1) throw new ArgumentException($"iou {Iou} must be in [0, 1]");
         if (MaxDet < 1) throw new ArgumentException($"max-det {MaxDet} must be at least 1");
         if (VidStride < 1) throw new ArgumentException($"vid-stride {VidStride} must be at least 1");
-        if (Batch < 1) throw new ArgumentException($"batch {Batch} must be at least 1");
+        if (Batch < 0) throw new ArgumentException($"batch {Batch} must be at least 1 (or 0 for auto)");
         if (LineWidth is < 1) throw new ArgumentException($"line-width {LineWidth} must be at least 1");
         if (QueueCapacity < 1) throw new ArgumentException($"queue capacity {QueueCapacity} must be at least 1");
     }

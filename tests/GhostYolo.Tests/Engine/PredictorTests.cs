@@ -59,9 +59,20 @@ public class PredictorTests(PredictFixture fx) : IClassFixture<PredictFixture>
     }
 
     [Fact]
+    public void AutoBatch_PairsVideoFramesOnlyWithSeveralThreads_AnExplicitBatchWins()
+    {
+        using var auto = fx.Predictor(new PredictOptions { Imgsz = 160 });
+        Assert.Equal(1, auto.BatchFor(SourceKind.Image));
+        Assert.Equal(1, auto.BatchFor(SourceKind.Stream));
+        Assert.Equal(TorchSharp.torch.get_num_threads() >= 2 ? 2 : 1, auto.BatchFor(SourceKind.Video));
+        using var three = fx.Predictor(new PredictOptions { Imgsz = 160, Batch = 3 });
+        Assert.All(Enum.GetValues<SourceKind>(), k => Assert.Equal(3, three.BatchFor(k)));
+    }
+
+    [Fact]
     public void Batching_GivesTheSameDetectionsAsOneFrameAtATime()
     {
-        var o = new PredictOptions { Imgsz = 160, Conf = 0, MaxDet = 5 };
+        var o = new PredictOptions { Imgsz = 160, Conf = 0, MaxDet = 5, Batch = 1 };
         var one = fx.Predictor(o).Predict(fx.Video).Select(r => r.Detections).ToList();
         var batched = fx.Predictor(o with { Batch = 5 }).Predict(fx.Video).Select(r => (r.BatchSize, r.Detections)).ToList();
         Assert.Equal(PredictFixture.VideoFrames, batched.Count);
