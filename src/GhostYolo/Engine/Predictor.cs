@@ -32,6 +32,7 @@ public sealed class Predictor : IDisposable
     private readonly LetterBox _letterBox;
     private readonly NmsOptions _nms;
     private readonly ILogger _logger;
+    private bool _warmedUp;
 
     /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
     /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
@@ -224,6 +225,13 @@ public sealed class Predictor : IDisposable
                 batch[i].DisposePlanes();
             }
             double pre = sw.Elapsed.TotalMilliseconds / b;
+            if (!_warmedUp)
+            {
+                // ultralytics' model.warmup(): the first pass builds the ONNX session or libtorch's kernels and would
+                // otherwise count as inference time of the first frames.
+                _runner.Run(u8).Dispose();
+                _warmedUp = true;
+            }
             sw.Restart();
             var decoded = _runner.Run(u8);                                  // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
             double inf = sw.Elapsed.TotalMilliseconds / b;
