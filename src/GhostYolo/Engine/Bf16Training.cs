@@ -14,7 +14,7 @@ namespace GhostYolo.Engine;
 public sealed class Bf16Training : IDisposable
 {
     private readonly DetectionModel _work;
-    private readonly (Tensor Master, Tensor Work)[] _params, _buffers;
+    private readonly (Tensor Master, Tensor Work)[] _params, _runningStats;
 
     /// <param name="master">The fp32 model being trained (channels-last, on its device).</param>
     public Bf16Training(DetectionModel master)
@@ -26,10 +26,14 @@ public sealed class Bf16Training : IDisposable
         var work = _work.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         _params = master.named_parameters().Select(p => ((Tensor)p.parameter, work[p.name])).ToArray();
         var workBuffers = _work.named_buffers().ToDictionary(b => b.name, b => b.buffer);
-        _buffers = master.named_buffers().Where(b => b.buffer.is_floating_point()).Select(b => (b.buffer, workBuffers[b.name])).ToArray();
+        var buffers = master.named_buffers().Where(b => b.buffer.is_floating_point()).Select(b => (b.name, Pair: (b.buffer, workBuffers[b.name]))).ToArray();
+        // Only BatchNorm statistics change in training; other buffers (DetectV5's anchors) must not come back rounded to bf16.
+        var runningStats = master.named_modules().Where(m => m.module is TorchSharp.Modules.BatchNorm2d)
+            .SelectMany(m => new[] { $"{m.name}.running_mean", $"{m.name}.running_var" }).ToHashSet();
+        _runningStats = buffers.Where(b => runningStats.Contains(b.name)).Select(b => b.Pair).ToArray();
         foreach (var (m, w) in _params) w.requires_grad = m.requires_grad;
         using var _ = no_grad();
-        foreach (var (m, w) in _buffers) w.copy_(m);
+        foreach (var (_, (m, w)) in buffers) w.copy_(m);
         LoadWeights();
     }
 
@@ -70,7 +74,7 @@ public sealed class Bf16Training : IDisposable
     public void StoreBuffers()
     {
         using var _ = no_grad();
-        foreach (var (m, w) in _buffers) m.copy_(w);
+        foreach (var (m, w) in _runningStats) m.copy_(w);
     }
 
     public void Dispose() => _work.Dispose();
