@@ -191,7 +191,7 @@ public sealed class Predictor : IDisposable
     /// <summary>Up to <see cref="BatchFor"/> consecutive frames of one input shape; empty at the end.</summary>
     private List<PreparedFrame> TakeBatch(ChannelReader<PreparedFrame> reader, List<PreparedFrame> carry, CancellationToken ct)
     {
-        var batch = new List<PreparedFrame>(2);
+        var batch = new List<PreparedFrame>();
         batch.AddRange(carry);
         carry.Clear();
         while (batch.Count == 0 || batch.Count < BatchFor(batch[0].Frame.Kind))
