@@ -100,7 +100,7 @@ public static class ShapesDataset
         return mat;
     }
 
-    /// <summary>Draws 0..MaxShapes shapes; returns tight visible boxes. Overlap between shapes is capped at 30%.</summary>
+    /// <summary>Draws 0..MaxShapes shapes; returns boxes tight around their visible pixels. Overlap between shapes is capped at 30%.</summary>
     private static List<(int Cls, Rect Box)> DrawShapes(Mat img, Random rng, ShapesOptions o)
     {
         int h = img.Rows, w = img.Cols;
@@ -131,21 +131,15 @@ public static class ShapesDataset
                         ok = ia <= 0.3 * Math.Min(area, p.Area);
                     }
                     if (!ok) { mask.Dispose(); continue; }
-                    var color = ContrastingColor(img, cx, cy, rng);
+                    // Contrast against the mean background under the shape itself: for an outline or a shape on a
+                    // gradient or texture, the pixel at the centre says little about what the shape is drawn on.
+                    var color = ContrastingColor(Cv2.Mean(img, mask), rng);
                     ShapeRenderer.Draw(img, cls, cx, cy, r, angle, color, thickness, LineTypes.AntiAlias);
                     placed.Add((cls, mask, area));
                     break;
                 }
             }
-            var boxes = new List<(int, Rect)>();
-            foreach (var p in placed)
-            {
-                using var pts = new Mat();
-                Cv2.FindNonZero(p.Mask, pts);
-                var rect = Cv2.BoundingRect(pts);
-                if (rect.Width >= 3 && rect.Height >= 3) boxes.Add((p.Cls, rect));
-            }
-            return boxes;
+            return VisibleBoxes([.. placed.Select(p => (p.Cls, p.Mask))]);
         }
         finally
         {
@@ -153,16 +147,39 @@ public static class ShapesDataset
         }
     }
 
-    /// <summary>A random colour at least 80 (sum of abs differences) away from the background at the shape centre.</summary>
-    internal static Scalar ContrastingColor(Mat img, double cx, double cy, Random rng)
+    /// <summary>
+    /// Boxes tight around the visible pixels of shapes given in drawing order: a later shape hides what it covers of the
+    /// earlier ones. Shapes whose visible part is under 3 px on a side get no box. The masks are left unchanged.
+    /// </summary>
+    public static List<(int Cls, Rect Box)> VisibleBoxes(IReadOnlyList<(int Cls, Mat Mask)> drawOrder)
     {
-        int x = Math.Clamp((int)cx, 0, img.Cols - 1), y = Math.Clamp((int)cy, 0, img.Rows - 1);
-        var bg = img.At<Vec3b>(y, x);
+        var boxes = new List<(int, Rect)>();
+        if (drawOrder.Count == 0) return boxes;
+        using var above = new Mat(drawOrder[0].Mask.Size(), MatType.CV_8UC1, Scalar.All(0));
+        using var visible = new Mat();
+        using var pts = new Mat();
+        for (int i = drawOrder.Count - 1; i >= 0; i--)
+        {
+            var (cls, mask) = drawOrder[i];
+            Cv2.Subtract(mask, above, visible);
+            Cv2.BitwiseOr(above, mask, above);
+            Cv2.FindNonZero(visible, pts);
+            if (pts.Empty()) continue;
+            var rect = Cv2.BoundingRect(pts);
+            if (rect.Width >= 3 && rect.Height >= 3) boxes.Add((cls, rect));
+        }
+        boxes.Reverse();
+        return boxes;
+    }
+
+    /// <summary>A random colour at least 80 (sum of absolute channel differences) away from <paramref name="background"/>.</summary>
+    internal static Scalar ContrastingColor(Scalar background, Random rng)
+    {
         Scalar c = default;
         for (int i = 0; i < 20; i++)
         {
             c = new Scalar(rng.Next(256), rng.Next(256), rng.Next(256));
-            if (Math.Abs(c.Val0 - bg.Item0) + Math.Abs(c.Val1 - bg.Item1) + Math.Abs(c.Val2 - bg.Item2) > 80) break;
+            if (Math.Abs(c.Val0 - background.Val0) + Math.Abs(c.Val1 - background.Val1) + Math.Abs(c.Val2 - background.Val2) > 80) break;
         }
         return c;
     }

@@ -22,7 +22,7 @@ public static class ShapesVideo
             double r = rng.Uniform(0.05, 0.15) * w;
             return new Moving(rng.Next(o.Classes), rng.Uniform(r, w - r), rng.Uniform(r, h - r), r,
                 rng.Uniform(-4, 4), rng.Uniform(-4, 4), rng.Uniform(0, 360), rng.Uniform(-5, 5),
-                ShapesDataset.ContrastingColor(background, w / 2.0, h / 2.0, rng));
+                ShapesDataset.ContrastingColor(Cv2.Mean(background), rng));
         }).ToArray();
 
         var gt = new StringBuilder();
@@ -32,21 +32,19 @@ public static class ShapesVideo
             for (int f = 0; f < o.VideoFrames; f++)
             {
                 using var frame = background.Clone();
+                var masks = new List<(int Cls, Mat Mask)>();
                 foreach (var s in shapes)
                 {
                     ShapeRenderer.Draw(frame, s.Cls, s.X, s.Y, s.R, s.Angle, s.Color, -1, LineTypes.AntiAlias);
-                    using var mask = new Mat(h, w, MatType.CV_8UC1, Scalar.All(0));
+                    var mask = new Mat(h, w, MatType.CV_8UC1, Scalar.All(0));
                     ShapeRenderer.Draw(mask, s.Cls, s.X, s.Y, s.R, s.Angle, Scalar.All(255), -1, LineTypes.Link8);
-                    using var pts = new Mat();
-                    Cv2.FindNonZero(mask, pts);
-                    if (pts.Rows > 0)
-                    {
-                        var b = Cv2.BoundingRect(pts);
-                        gt.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{f} {s.Cls} {(b.X + b.Width / 2.0) / w:F6} {(b.Y + b.Height / 2.0) / h:F6} {(double)b.Width / w:F6} {(double)b.Height / h:F6}"));
-                    }
+                    masks.Add((s.Cls, mask));
                     s.Step(w, h);
                 }
+                foreach (var (cls, b) in ShapesDataset.VisibleBoxes(masks))
+                    gt.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{f} {cls} {(b.X + b.Width / 2.0) / w:F6} {(b.Y + b.Height / 2.0) / h:F6} {(double)b.Width / w:F6} {(double)b.Height / h:F6}"));
+                foreach (var (_, mask) in masks) mask.Dispose();
                 writer.Write(frame);
             }
         }

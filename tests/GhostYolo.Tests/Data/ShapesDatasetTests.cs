@@ -51,4 +51,21 @@ public class ShapesDatasetTests
         Assert.InRange(rect.Width, 14, 16);
         Assert.InRange(rect.X + rect.Width / 2.0, 24, 26);
     }
+
+    [Fact]
+    public void VisibleBoxes_ALaterShapeHidesWhatItCoversOfEarlierOnes()
+    {
+        static Mat Rect(int x, int y, int w, int h)
+        {
+            var m = new Mat(40, 60, MatType.CV_8UC1, Scalar.All(0));
+            m[new OpenCvSharp.Rect(x, y, w, h)].SetTo(Scalar.All(255));
+            return m;
+        }
+        using var back = Rect(10, 10, 20, 20);    // drawn first
+        using var front = Rect(20, 5, 20, 30);    // covers the right half of the first
+        using var hidden = Rect(22, 12, 5, 5);    // drawn before front and entirely under it
+        var boxes = ShapesDataset.VisibleBoxes([(0, back), (2, hidden), (1, front)]);
+        Assert.Equal([(0, new OpenCvSharp.Rect(10, 10, 10, 20)), (1, new OpenCvSharp.Rect(20, 5, 20, 30))], boxes);
+        Assert.Equal(400, Cv2.CountNonZero(back));   // the masks themselves are untouched
+    }
 }
