@@ -1,18 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure the system libraries GhostYolo needs on Linux are present, before the build uses them:
 #   libgtk-3-0  — OpenCvSharp's official Linux runtime links against GTK 3;
-#   patchelf, g++, python3 — tools/fix-libtorchsharp.sh needs them where the system libstdc++ is older than TorchSharp's (Debian 12).
+#   patchelf, g++, python3 — tools/fix-libtorchsharp.sh patches TorchSharp's native glue with them.
 # Installs what is missing when running as root with apt-get; otherwise stops with the exact command to run.
 # Run by Directory.Build.targets before every build; a no-op (a few ms) when everything is there.
 set -euo pipefail
 missing=()
 if ! (ldconfig -p 2>/dev/null | grep -q "libgtk-3.so.0"); then missing+=(libgtk-3-0); fi
-libstdcxx="$( (ldconfig -p 2>/dev/null || true) | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
-if ! { [ -n "$libstdcxx" ] && grep -qa "GLIBCXX_3.4.32" "$libstdcxx"; }; then
-  command -v patchelf >/dev/null || missing+=(patchelf)
-  command -v g++ >/dev/null || missing+=(g++)
-  command -v python3 >/dev/null || missing+=(python3-minimal)
-fi
+command -v patchelf >/dev/null || missing+=(patchelf)
+command -v g++ >/dev/null || missing+=(g++)
+command -v python3 >/dev/null || missing+=(python3-minimal)
 [ ${#missing[@]} -eq 0 ] && exit 0
 cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -142,10 +142,9 @@ public sealed class Predictor : IDisposable
 
     /// <remarks>
     /// Planes stay in native (OpenCV) memory and are copied straight into the input tensor: no per-frame managed
-    /// buffers, so the decode thread almost never triggers a garbage collection. That matters beyond speed: TorchSharp
-    /// 0.107 passes implicit <c>Scalar</c>s (e.g. the alpha of <c>x + y</c>) to libtorch without keeping them alive, so
-    /// a collection started by another thread during a forward can finalize one mid-call (seen as "Expected false to be
-    /// true … toFloat" in Bottleneck.forward after ~700 frames when this thread allocated a 300 KB array per frame).
+    /// buffers, so the decode thread almost never triggers a garbage collection. (Such collections once finalized
+    /// TorchSharp's temporary <c>Scalar</c>s mid-call during a forward, after ~700 frames; tools/fix-libtorchsharp.sh
+    /// now makes that harmless.)
     /// </remarks>
     private PreparedFrame Prepare(Frame frame)
     {

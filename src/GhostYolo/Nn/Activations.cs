@@ -10,8 +10,9 @@ public static class Activations
     /// <remarks>
     /// TorchSharp 0.107's <c>BatchNorm.forward</c> counts batches with <c>num_batches_tracked.add_(1)</c>, whose implicit
     /// <c>Scalar</c>s can be finalized mid-call by a garbage collection started on another thread (a loader worker): seen as
-    /// "For integral input tensors, argument alpha must not be a floating point number" after 20 epochs of training. The
-    /// counter is only read when momentum is None; ultralytics' is 0.03, so the buffer is dropped and the call never made.
+    /// "For integral input tensors, argument alpha must not be a floating point number" after 20 epochs of training (the
+    /// race itself is fixed by tools/fix-libtorchsharp.sh). The counter is only read when momentum is None; ultralytics'
+    /// is 0.03, so the buffer is dropped and the call never made.
     /// </remarks>
     public static TorchSharp.Modules.BatchNorm2d BatchNorm(long c)
     {

@@ -5,8 +5,9 @@ namespace GhostYolo.Nn;
 
 /// <summary>
 /// Long-lived scalars for hot paths. TorchSharp turns a literal such as the implicit alpha of <c>x + y</c> into a
-/// temporary <see cref="Scalar"/> and passes only its native handle on; a garbage collection on another thread (the
-/// predictor's decode thread, the loader's workers) can finalize that temporary mid-call. These never die. Immutable.
+/// temporary <see cref="Scalar"/> and passes only its native handle on; a garbage collection on another thread can
+/// finalize that temporary mid-call. tools/fix-libtorchsharp.sh makes that harmless everywhere (the native release is
+/// deferred); these also save the allocation. Immutable, never disposed.
 /// </summary>
 public static class Scalars
 {
