@@ -33,18 +33,24 @@ public static class ShapesVideo
             {
                 using var frame = background.Clone();
                 var masks = new List<(int Cls, Mat Mask)>();
-                foreach (var s in shapes)
+                try
                 {
-                    ShapeRenderer.Draw(frame, s.Cls, s.X, s.Y, s.R, s.Angle, s.Color, -1, LineTypes.AntiAlias);
-                    var mask = new Mat(h, w, MatType.CV_8UC1, Scalar.All(0));
-                    ShapeRenderer.Draw(mask, s.Cls, s.X, s.Y, s.R, s.Angle, Scalar.All(255), -1, LineTypes.Link8);
-                    masks.Add((s.Cls, mask));
-                    s.Step(w, h);
+                    foreach (var s in shapes)
+                    {
+                        ShapeRenderer.Draw(frame, s.Cls, s.X, s.Y, s.R, s.Angle, s.Color, -1, LineTypes.AntiAlias);
+                        var mask = new Mat(h, w, MatType.CV_8UC1, Scalar.All(0));
+                        masks.Add((s.Cls, mask));
+                        ShapeRenderer.Draw(mask, s.Cls, s.X, s.Y, s.R, s.Angle, Scalar.All(255), -1, LineTypes.Link8);
+                        s.Step(w, h);
+                    }
+                    foreach (var (cls, b) in ShapesDataset.VisibleBoxes(masks))
+                        gt.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{f} {cls} {(b.X + b.Width / 2.0) / w:F6} {(b.Y + b.Height / 2.0) / h:F6} {(double)b.Width / w:F6} {(double)b.Height / h:F6}"));
                 }
-                foreach (var (cls, b) in ShapesDataset.VisibleBoxes(masks))
-                    gt.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{f} {cls} {(b.X + b.Width / 2.0) / w:F6} {(b.Y + b.Height / 2.0) / h:F6} {(double)b.Width / w:F6} {(double)b.Height / h:F6}"));
-                foreach (var (_, mask) in masks) mask.Dispose();
+                finally
+                {
+                    foreach (var (_, mask) in masks) mask.Dispose();
+                }
                 writer.Write(frame);
             }
         }
