@@ -82,18 +82,19 @@ public static class DatasetCommand
         var imgsz = new Option<int>("--imgsz") { Description = "Long side of the images (pixels)", DefaultValueFactory = _ => defaults.ImgSize };
         var classes = new Option<int>("--classes") { Description = "Number of shape classes", DefaultValueFactory = _ => defaults.Classes };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed = same dataset)", DefaultValueFactory = _ => defaults.Seed };
+        var minSize = new Option<int>("--min-size") { Description = "Smallest shape diameter in pixels (log-uniform up to half the image)", DefaultValueFactory = _ => defaults.MinSize };
         var noVideo = new Option<bool>("--no-video") { Description = "Skip video.mp4" };
-        var cmd = new Command("shapes", "Generate a synthetic shapes detection dataset with data.yaml and a test video") { outDir, train, val, imgsz, classes, seed, noVideo };
+        var cmd = new Command("shapes", "Generate a synthetic shapes detection dataset with data.yaml and a test video") { outDir, train, val, imgsz, classes, seed, minSize, noVideo };
         cmd.SetAction(r =>
         {
             var o = new ShapesOptions
             {
                 OutDir = r.GetValue(outDir)!, Train = r.GetValue(train), Val = r.GetValue(val), ImgSize = r.GetValue(imgsz),
-                Classes = r.GetValue(classes), Seed = r.GetValue(seed), Video = !r.GetValue(noVideo),
+                Classes = r.GetValue(classes), Seed = r.GetValue(seed), MinSize = r.GetValue(minSize), Video = !r.GetValue(noVideo),
             };
-            if (o.Train < 0 || o.Val < 0 || o.ImgSize < 16 || o.Classes < 1)
+            if (o.Train < 0 || o.Val < 0 || o.ImgSize < 16 || o.Classes < 1 || o.MinSize < 4 || o.MinSize > o.ImgSize / 2)
             {
-                AnsiConsole.MarkupLine("[red]error:[/] need --train ≥ 0, --val ≥ 0, --imgsz ≥ 16 and --classes ≥ 1");
+                AnsiConsole.MarkupLine("[red]error:[/] need --train ≥ 0, --val ≥ 0, --imgsz ≥ 16, --classes ≥ 1 and 4 ≤ --min-size ≤ imgsz/2");
                 return 2;
             }
             var sw = Stopwatch.StartNew();

@@ -46,8 +46,7 @@ public static class DemoCommand
         if (File.Exists(dataYaml) && File.Exists(video)) Console.WriteLine($"Using the shapes dataset in {dataDir} (delete it to regenerate)");
         else
         {
-            // The demo's shapes start at 16 px (the default dataset's at 8) so a 10-minute CPU run gets to a useful mAP.
-            var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dataDir, ImgSize = imgsz, MinSize = 16 });
+            var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dataDir, ImgSize = imgsz });
             Console.WriteLine($"Generated {shapes.TrainImages} train + {shapes.ValImages} val images ({shapes.Instances} shapes: {string.Join(", ", shapes.Names)}) and a {shapes.VideoFrames}-frame video in {dataDir}");
         }
         var nc = DatasetDefinition.Load(dataYaml).Nc;

@@ -113,7 +113,7 @@ public static class ShapesDataset
                 for (int attempt = 0; attempt < 10; attempt++)
                 {
                     int cls = rng.Next(o.Classes);
-                    // Log-uniform diameter from ~8 px to half the long side.
+                    // Log-uniform diameter from MinSize to half the long side.
                     double d = Math.Exp(rng.Uniform(Math.Log(o.MinSize), Math.Log(Math.Max(o.MinSize, Math.Max(w, h) / 2.0)))), r = d / 2;
                     double cx = rng.Uniform(-0.2 * r, w + 0.2 * r), cy = rng.Uniform(-0.2 * r, h + 0.2 * r);
                     double angle = rng.Uniform(0, 360);

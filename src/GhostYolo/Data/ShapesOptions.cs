@@ -16,8 +16,11 @@ public sealed record ShapesOptions
     public int VideoFps { get; init; } = 20;
     /// <summary>Maximum shapes per image (0 shapes happen too: background images).</summary>
     public int MaxShapes { get; init; } = 8;
-    /// <summary>Smallest shape diameter in pixels (sizes are log-uniform from this to half the image).</summary>
-    public int MinSize { get; init; } = 8;
+    /// <summary>
+    /// Smallest shape diameter in pixels (sizes are log-uniform from this to half the image). 16 px is two P3 cells:
+    /// below it, training's mosaic and scale augmentation shrink shapes to a few pixels whose class is unreadable.
+    /// </summary>
+    public int MinSize { get; init; } = 16;
 }
 
 /// <summary>What <see cref="ShapesDataset.Generate"/> wrote.</summary>
