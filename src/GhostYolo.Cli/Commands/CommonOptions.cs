@@ -8,6 +8,8 @@ public static class CommonOptions
 {
     public static Option<int?> Nc() => new("--nc") { Description = "Override the number of classes in the model YAML" };
     public static Option<int> ImgSz(int fallback = 640) => new("--imgsz") { Description = "Image size (pixels)", DefaultValueFactory = _ => fallback };
+    /// <summary>--imgsz for commands that run a loaded model; unset means the model's own size (<see cref="GhostYolo.Engine.LoadedModel.ImgSz"/>).</summary>
+    public static Option<int?> ModelImgSz() => new("--imgsz") { Description = "Image size (pixels; default: the size the checkpoint was trained at, 640 for a YAML)" };
     public static Option<string> Device() => new("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
     public static Option<int?> Threads() => new("--threads") { Description = "Intra-op threads of libtorch and ONNX Runtime (default: all cores)" };
     public static Option<string> Runtime() => new("--runtime")

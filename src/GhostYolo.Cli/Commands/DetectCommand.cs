@@ -20,7 +20,7 @@ public static class DetectCommand
         var d = new PredictOptions();
         var model = new Option<string>("--model") { Description = "Checkpoint (.gyt) or model YAML (random weights)", Required = true };
         var source = new Option<string>("--source") { Description = "Image, folder, glob, .txt list, video, webcam index (0) or stream URL", Required = true };
-        var imgsz = CommonOptions.ImgSz(d.Imgsz);
+        var imgsz = CommonOptions.ModelImgSz();
         var conf = new Option<double>("--conf") { Description = "Confidence threshold", DefaultValueFactory = _ => d.Conf };
         var iou = new Option<double>("--iou") { Description = "NMS IoU threshold", DefaultValueFactory = _ => d.Iou };
         var maxDet = new Option<int>("--max-det") { Description = "Maximum detections per image", DefaultValueFactory = _ => d.MaxDet };
@@ -54,7 +54,7 @@ public static class DetectCommand
             {
                 var o = d with
                 {
-                    Imgsz = r.GetValue(imgsz), Conf = r.GetValue(conf), Iou = r.GetValue(iou), MaxDet = r.GetValue(maxDet),
+                    Imgsz = r.GetValue(imgsz) ?? d.Imgsz, Conf = r.GetValue(conf), Iou = r.GetValue(iou), MaxDet = r.GetValue(maxDet),
                     Classes = ParseClasses(r.GetValue(classes)), Agnostic = r.GetValue(agnostic), Device = r.GetValue(device)!,
                     SaveTxt = r.GetValue(saveTxt), SaveConf = r.GetValue(saveConf), Save = !r.GetValue(noSave), Show = r.GetValue(show),
                     Project = r.GetValue(project)!, Name = r.GetValue(name)!, LineWidth = r.GetValue(lineWidth),
@@ -65,7 +65,7 @@ public static class DetectCommand
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
-                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(nc));
+                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz) is null, r.GetValue(nc));
             }
             catch (Exception e) when (CliRunner.IsUserError(e))
             {
@@ -90,12 +90,14 @@ public static class DetectCommand
         return list;
     }
 
-    private static int Run(string modelPath, string sourceText, PredictOptions o, int? nc)
+    /// <param name="modelImgsz">No --imgsz given: run at the size the checkpoint was trained at.</param>
+    private static int Run(string modelPath, string sourceText, PredictOptions o, bool modelImgsz, int? nc)
     {
         var torchDevice = CommonOptions.ParseDevice(o.Device);
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
         var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
+        if (modelImgsz) o = o with { Imgsz = loaded.ImgSz };
         using var predictor = new Predictor(loaded, o);
         if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");

@@ -13,7 +13,7 @@ public static class ValCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (.gyt) or model YAML", Required = true };
         var data = new Option<string>("--data") { Description = "Dataset YAML", Required = true };
         var split = new Option<string>("--split") { Description = "val, test or train", DefaultValueFactory = _ => "val" };
-        var imgsz = CommonOptions.ImgSz();
+        var imgsz = CommonOptions.ModelImgSz();
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 16 };
         var conf = new Option<double>("--conf") { Description = "Confidence threshold", DefaultValueFactory = _ => 0.001 };
         var iou = new Option<double>("--iou") { Description = "NMS IoU threshold", DefaultValueFactory = _ => 0.7 };
@@ -44,7 +44,7 @@ public static class ValCommand
             var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
             if (m.PrepareForInference(requested) != requested)
                 Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
-            using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz), r.GetValue(batch), r.GetValue(workers),
+            using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
                 (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct);
             var saveDir = RunDirectory.Create(r.GetValue(project)!, r.GetValue(name)!);
             var result = new Validator().Run(m, loader, loaded.Names, new ValOptions

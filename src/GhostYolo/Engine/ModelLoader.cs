@@ -5,6 +5,8 @@ using static TorchSharp.torch;
 namespace GhostYolo.Engine;
 
 /// <summary>A model ready for inference or training, with its class names and where it came from.</summary>
+/// <param name="ImgSz">The image size a checkpoint was trained at (640 for a YAML): val and detect use it when none is
+/// asked for, as ultralytics does with the <c>imgsz</c> stored in a <c>.pt</c>.</param>
 public sealed record LoadedModel(DetectionModel Model, IReadOnlyList<string> Names, int ImgSz, string Source, CheckpointInfo? Checkpoint);
 
 /// <summary>Loads a detector from a GhostYolo checkpoint (<c>.gyt</c>) or builds one from a model YAML (random weights).</summary>
