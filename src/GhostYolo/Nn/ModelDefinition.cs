@@ -50,7 +50,7 @@ public sealed record ModelDefinition(
     }
 
     private static string PrettyName(string stem)
-        => Regex.IsMatch(stem, @"^yolov\d+[nslmx]?$", RegexOptions.IgnoreCase) ? "YOLO" + stem[4..] : stem;
+        => Regex.IsMatch(stem, @"^yolov\d+[nslmx]?u?$", RegexOptions.IgnoreCase) ? "YOLO" + stem[4..] : stem;
 
     /// <summary>Parses YAML text. <paramref name="scale"/> picks a row of <c>scales</c>; null takes the first, as ultralytics does.</summary>
     public static ModelDefinition Parse(string yaml, string file, string? scale = null, int? ncOverride = null)

@@ -14,6 +14,7 @@ public class ModelCountTests
     [InlineData("yolov8s.yaml", 1, true, 168, 11_125_971, 28.4)]
     [InlineData("yolov5s.yaml", 80, false, 214, 7_235_389, 16.6)]
     [InlineData("yolov5s.yaml", 80, true, 157, 7_225_885, 16.4)]
+    [InlineData("yolov5nu.yaml", 80, false, 262, 2_654_816, 7.8)]   // ultralytics 8.x yolov5n.yaml (anchor-free head)
     [InlineData("yolov8n-ghost.yaml", 80, false, 403, 1_865_316, 5.8)]
     public void CountsMatchUltralytics(string yaml, int nc, bool fused, int layers, long parameters, double gflops)
     {
