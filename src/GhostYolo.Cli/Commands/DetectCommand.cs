@@ -65,7 +65,7 @@ public static class DetectCommand
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
-                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz) is null, r.GetValue(nc));
+                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc));
             }
             catch (Exception e) when (CliRunner.IsUserError(e))
             {
@@ -90,14 +90,14 @@ public static class DetectCommand
         return list;
     }
 
-    /// <param name="modelImgsz">No --imgsz given: run at the size the checkpoint was trained at.</param>
-    private static int Run(string modelPath, string sourceText, PredictOptions o, bool modelImgsz, int? nc)
+    /// <param name="imgsz">--imgsz; null runs at the size the checkpoint was trained at.</param>
+    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc)
     {
         var torchDevice = CommonOptions.ParseDevice(o.Device);
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
         var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
-        if (modelImgsz) o = o with { Imgsz = loaded.ImgSz };
+        o = o with { Imgsz = imgsz ?? loaded.ImgSz };
         using var predictor = new Predictor(loaded, o);
         if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
