@@ -11,7 +11,9 @@ public static class CliRunner
     {
         try
         {
-            return root.Parse(KeyValueArgs.Normalize(args)).Invoke();
+            // System.CommandLine's own handler would print every exception as "Unhandled exception" with a stack trace and
+            // exit 1; the user errors below get one line instead, anything else still surfaces with its trace.
+            return root.Parse(KeyValueArgs.Normalize(args)).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (IsUserError(e))
         {
