@@ -36,8 +36,13 @@ public static class BenchmarkCommand
         var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var plot = new Option<string?>("--plot") { Description = "Write the GFLOPs-vs-latency scatter plot to this PNG" };
+        var baseline = new Option<string[]>("--baseline")
+        {
+            Description = "TorchScript detector(s) to time in the same run as reference rows (ultralytics: yolo export format=torchscript; or tools/pytorch-baseline/yolov8n.py trace)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")
-            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot };
+            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot, baseline };
         cmd.SetAction((r, ct) =>
         {
             var list = r.GetValue(models) is { Length: > 0 } m ? m : DefaultModels;
@@ -52,10 +57,11 @@ public static class BenchmarkCommand
             var supported = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16).ToList();
             if (whats.Contains("forward"))
             {
-                var rows = ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct).ToList();
+                var rows = (r.GetValue(baseline) ?? []).SelectMany(b => ForwardBenchmark.RunBaseline(b, r.GetValue(imgsz), threadList, r.GetValue(batch), r.GetValue(runs), ct))
+                    .Concat(ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct)).ToList();
                 Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up)",
                     ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps"],
-                    rows.Select(x => new[] { x.Model, F(x.GFlops, "F1"), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
+                    rows.Select(x => new[] { x.Model, double.IsFinite(x.GFlops) ? F(x.GFlops, "F1") : "-", x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
                         F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1") }), fmt);
                 if (r.GetValue(plot) is { } png) { BenchmarkPlot.Save(png, rows); Console.WriteLine($"Plot written to {png}"); }
             }

@@ -25,6 +25,27 @@ public static class ForwardBenchmark
                         yield return row;
     }
 
+    /// <summary>
+    /// Reference rows from a TorchScript file of a detector — ultralytics' <c>yolo export format=torchscript</c>, or the
+    /// graph <c>tools/pytorch-baseline/yolov8n.py trace</c> writes — timed by the same meter, libtorch and thread counts as
+    /// the models, so speed-ups are ratios within one run. Float input in [0, 1] (the uint8 → float conversion is timed, as
+    /// in the models' rows); GFLOPs are unknown (NaN).
+    /// </summary>
+    public static IEnumerable<ForwardRow> RunBaseline(string path, int imgsz, IReadOnlyList<int> threads, int batch = 1, int runs = 20, CancellationToken ct = default)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"baseline TorchScript file '{path}' not found", path);
+        using var module = torch.jit.load<torch.Tensor, torch.Tensor>(path);
+        module.eval();
+        long parameters = module.parameters().Sum(p => p.numel());
+        foreach (var t in threads)
+        {
+            ct.ThrowIfCancellationRequested();
+            torch.set_num_threads(t);
+            var latency = LatencyMeter.Measure(images => module.call(images.to(torch.ScalarType.Float32).div_(255)), 3, imgsz, runs, warmup: 3, batch: batch);
+            yield return new ForwardRow(Path.GetFileName(path), double.NaN, parameters, t, Precision.Fp32, InferenceRuntime.TorchScript, latency);
+        }
+    }
+
     private static IEnumerable<ForwardRow> Measure(string name, int imgsz, IReadOnlyList<int> threads, Precision precision, InferenceRuntime runtime,
         int batch, int runs, int? nc, CancellationToken ct)
     {

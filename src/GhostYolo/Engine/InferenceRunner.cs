@@ -14,6 +14,8 @@ public enum InferenceRuntime
     Torch,
     /// <summary>ONNX Runtime's CPU engine on the exported graph: fp32 only.</summary>
     Onnx,
+    /// <summary>A TorchScript file run by libtorch: only the reference rows of <c>benchmark --baseline</c>, never a runner.</summary>
+    TorchScript,
 }
 
 /// <summary>Parses <c>auto</c>, <c>torch</c>, <c>onnx</c> from the command line.</summary>

@@ -8,7 +8,8 @@ public static class BenchmarkPlot
     public static void Save(string path, IReadOnlyList<ForwardRow> rows)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var group in rows.GroupBy(r => (r.Threads, r.Precision, r.Runtime)))
+        // Reference rows (benchmark --baseline) have no GFLOPs count, so no place on this plot.
+        foreach (var group in rows.Where(r => double.IsFinite(r.GFlops)).GroupBy(r => (r.Threads, r.Precision, r.Runtime)))
         {
             var pts = group.ToList();
             var scatter = plot.Add.ScatterPoints(pts.Select(p => p.GFlops).ToArray(), pts.Select(p => p.Latency.MedianMs).ToArray());
