@@ -38,7 +38,7 @@ public static class BenchmarkCommand
         var plot = new Option<string?>("--plot") { Description = "Write the GFLOPs-vs-latency scatter plot to this PNG" };
         var baseline = new Option<string[]>("--baseline")
         {
-            Description = "TorchScript detector(s) to time in the same run as reference rows (ultralytics: yolo export format=torchscript; or tools/pytorch-baseline/yolov8n.py trace)",
+            Description = "TorchScript detector(s) to time in the same run as reference rows (ultralytics: yolo export format=torchscript; or tools/pytorch-baseline/yolov8.py trace)",
             AllowMultipleArgumentsPerToken = true,
         };
         var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")

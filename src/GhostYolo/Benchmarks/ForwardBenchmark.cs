@@ -27,7 +27,7 @@ public static class ForwardBenchmark
 
     /// <summary>
     /// Reference rows from a TorchScript file of a detector — ultralytics' <c>yolo export format=torchscript</c>, or the
-    /// graph <c>tools/pytorch-baseline/yolov8n.py trace</c> writes — timed by the same meter, libtorch and thread counts as
+    /// graph <c>tools/pytorch-baseline/yolov8.py trace</c> writes — timed by the same meter, libtorch and thread counts as
     /// the models, so speed-ups are ratios within one run. Float input in [0, 1] (the uint8 → float conversion is timed, as
     /// in the models' rows); GFLOPs are unknown (NaN).
     /// </summary>

@@ -11,4 +11,10 @@ public static class CpuFeatures
 
     /// <summary>AVX-512 BF16 or AMX-BF16: bfloat16 matrix kernels run natively (else bf16 is emulated and slower than fp32).</summary>
     public static bool HasBf16 => Flags.Value.Contains("avx512_bf16") || Flags.Value.Contains("amx_bf16");
+
+    /// <summary>
+    /// The (virtual) CPU reports no cache sizes: Linux lists no caches under /sys/devices/system/cpu/cpu0/cache, and
+    /// oneDNN, reading the same cpuid leaves, sees zero-sized caches. Its 1×1 convolution heuristic then divides by zero.
+    /// </summary>
+    public static bool CacheSizesHidden { get; } = OperatingSystem.IsLinux() && !Directory.Exists("/sys/devices/system/cpu/cpu0/cache/index0");
 }

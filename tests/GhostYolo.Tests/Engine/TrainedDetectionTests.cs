@@ -8,8 +8,10 @@ namespace GhostYolo.Tests.Engine;
 /// <summary>
 /// The detector end to end on a model that learned something: yolov8n trained from scratch for a minute on a one-class
 /// shapes set must find the shapes of its test video (boxes at IoU ≥ 0.5 with the generated ground truth).
-/// A minute of training is short enough that the result depends on the floating-point path: the run is deterministic
-/// for a fixed libtorch thread count, so it runs alone (other tests change the process-wide count) with one thread per core.
+/// The run is deterministic for a fixed libtorch thread count, so it runs alone (other tests change the process-wide count)
+/// with one thread per core. AdamW with a warm-up epoch: SGD at lr 0.01 without warm-up was chaotic at this length
+/// (recall 0.43 after 24 epochs, nothing after 32, 0.19 with 1×1 convs as GEMMs); this recipe gives recall 0.87–0.89 and
+/// precision 0.91–0.96 on both convolution paths, so the bar below has margin.
 /// </summary>
 [Collection("trained-detection")]
 public class TrainedDetectionTests
@@ -25,7 +27,7 @@ public class TrainedDetectionTests
         var trained = new Trainer().Train(new TrainOptions
         {
             Model = "yolov8n.yaml", Data = shapes.DataYaml, Epochs = 24, Imgsz = 128, Batch = 16, Nbs = 16, Workers = 2,
-            Optimizer = "SGD", Lr0 = 0.01, WarmupEpochs = 0, Mosaic = 0, CloseMosaic = 0, Project = dir.File("runs"), Name = "train",
+            Optimizer = "AdamW", Lr0 = 0.002, WarmupEpochs = 1, Mosaic = 0, CloseMosaic = 0, Project = dir.File("runs"), Name = "train",
             Threads = Environment.ProcessorCount,
         });
 
@@ -48,8 +50,8 @@ public class TrainedDetectionTests
         Assert.Equal(shapes.VideoFrames, frames);
         Assert.True(boxes > 0);
         double recall = (double)found / boxes, precision = (double)correct / Math.Max(detections, 1);
-        Assert.True(recall >= 0.3, $"found {found} of {boxes} shapes (recall {recall:F2}), precision {precision:F2} ({detections} detections)");
-        Assert.True(precision >= 0.5, $"{correct} of {detections} detections are on a shape (precision {precision:F2})");
+        Assert.True(recall >= 0.6, $"found {found} of {boxes} shapes (recall {recall:F2}), precision {precision:F2} ({detections} detections)");
+        Assert.True(precision >= 0.7, $"{correct} of {detections} detections are on a shape (precision {precision:F2})");
     }
 
     private static double Iou((double X1, double Y1, double X2, double Y2) a, (double X1, double Y1, double X2, double Y2) b)

@@ -27,6 +27,17 @@ public class ModelCountTests
     }
 
     [Fact]
+    public void AChannelsLastModelCountsTheSameGFlops()
+    {
+        // Its 1×1 convs may run as GEMMs that bypass the Conv2d's forward hook (Conv.PointwiseChannelsLast).
+        using var model = new ModelBuilder().Build("yolov8s.yaml");
+        double nchw = MacCounter.GFlops(model);
+        model.ToChannelsLast();
+        Assert.Equal(nchw, MacCounter.GFlops(model), 6);
+        Assert.Equal(28.8, Math.Round(nchw, 1));
+    }
+
+    [Fact]
     public void DflWeightsArePararametersButNotGradients()
     {
         using var model = new ModelBuilder().Build("yolov8s.yaml");

@@ -49,7 +49,31 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
     public bool IsFused => bn is null;
 
     public override Tensor forward(Tensor x)
-        => bn is null ? act.call(conv.call(x)) : act.call(bn.call(conv.call(x)));
+    {
+        var y = CpuFeatures.CacheSizesHidden && IsPointwise && MemoryFormat.IsChannelsLast(x) ? PointwiseChannelsLast(x) : conv.call(x);
+        return bn is null ? act.call(y) : act.call(bn.call(y));
+    }
+
+    /// <summary>A 1×1, stride-1, ungrouped, unpadded convolution: a matrix product over the channels of every pixel.</summary>
+    public bool IsPointwise => conv.weight!.shape[2] == 1 && conv.weight.shape[3] == 1 && conv.stride.All(s => s == 1)
+        && conv.groups == 1 && conv.padding!.All(p => p == 0) && conv.dilation.All(d => d == 1);
+
+    /// <summary>
+    /// The pointwise conv of an NHWC-stored input as one GEMM, (N·H·W, C_in) × (C_in, C_out), giving an NHWC-stored output.
+    /// Used instead of oneDNN's 1×1 convolution where the CPU hides its cache sizes (<see cref="CpuFeatures.CacheSizesHidden"/>,
+    /// as on this project's CI VMs): there oneDNN's blocking heuristic divides by zero (SIGFPE in
+    /// brg_blocking_t::est_eff_1x1) for C_in ≥ 1024 on two threads — yolov8s' SPPF, every larger model — killing the
+    /// process. Same result; autograd handles the backward. Forward hooks on the inner Conv2d do not fire on this path
+    /// (MacCounter hooks the Conv itself).
+    /// </summary>
+    private Tensor PointwiseChannelsLast(Tensor x)
+    {
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var rows = x.permute(0, 2, 3, 1).reshape(n * h * w, x.shape[1]);              // a view: NHWC memory is (NHW, C) row-major
+        var weight = conv.weight!.reshape(conv.weight.shape[0], conv.weight.shape[1]).t();
+        var y = conv.bias is null ? rows.matmul(weight) : addmm(conv.bias, rows, weight, 1, 1);
+        return y.view(n, h, w, -1).permute(0, 3, 1, 2);                               // (N, C, H, W) view of NHWC memory
+    }
 
     public string[] ExportOnnx(OnnxGraph g, string[] x) => [ExportOnnx(g, x[0])];
 

@@ -25,17 +25,18 @@ public static class MacCounter
     {
         double macs = 0;
         var hooks = new List<Action>();
-        foreach (var m in ModuleTree.Unique(model))
+        var modules = ModuleTree.Unique(model).ToList();
+        // A Conv block's Conv2d is counted on the block's output (same shape): the block may compute it without calling it.
+        var inBlocks = modules.OfType<Modules.Conv>().Select(c => c.Conv2d).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var m in modules)
         {
             switch (m)
             {
-                case Conv2d conv:
-                    hooks.Add(conv.register_forward_hook((mod, input, output) =>
-                    {
-                        var w = conv.weight!;
-                        macs += output.numel() * (double)w.shape[1] * w.shape[2] * w.shape[3];   // w: (cout, cin/g, kh, kw)
-                        return output;
-                    }).remove);
+                case Modules.Conv block:
+                    hooks.Add(block.register_forward_hook((mod, input, output) => { macs += ConvMacs(block.Conv2d, output); return output; }).remove);
+                    break;
+                case Conv2d conv when !inBlocks.Contains(conv):
+                    hooks.Add(conv.register_forward_hook((mod, input, output) => { macs += ConvMacs(conv, output); return output; }).remove);
                     break;
                 case BatchNorm2d bn when convention == MacConvention.Thop:
                     hooks.Add(bn.register_forward_hook((mod, input, output) => { macs += 4.0 * input.numel(); return output; }).remove);
@@ -69,6 +70,12 @@ public static class MacCounter
             model.train(wasTraining);
         }
         return macs;
+    }
+
+    private static double ConvMacs(Conv2d conv, Tensor output)
+    {
+        var w = conv.weight!;                                                                // (cout, cin/g, kh, kw)
+        return output.numel() * (double)w.shape[1] * w.shape[2] * w.shape[3];
     }
 
     /// <summary>

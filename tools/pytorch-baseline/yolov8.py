@@ -1,9 +1,9 @@
-"""Same-run PyTorch reference for GhostYolo's speed tables: YOLOv8n written out as ultralytics builds it (Conv = conv + BN +
+"""Same-run PyTorch reference for GhostYolo's speed tables: YOLOv8n/s written out as ultralytics builds it (Conv = conv + BN +
 SiLU, C2f with chunk/cat, SPPF, decoupled Detect head with DFL decoding), in plain PyTorch, NCHW, as ultralytics runs it on
 a CPU. No ultralytics code or weights: the graph only, with random weights, which is all a timing needs.
 
-    python3 yolov8n.py train                # training steps at 320, batch 16 (fwd + backward + SGD), 1 and 2 threads
-    python3 yolov8n.py trace OUT.torchscript [--nc 80]
+    python3 yolov8.py train                # training steps at 320, batch 16 (fwd + backward + SGD), 1 and 2 threads
+    python3 yolov8.py trace OUT.torchscript [--nc 80] [--scale n|s]
                                             # the fused inference graph (640, decoded output (1, 4+nc, 8400)) as TorchScript,
                                             # for `ghostyolo benchmark --baseline OUT.torchscript` (same run, same libtorch)
 
@@ -40,17 +40,21 @@ class SPPF(nn.Module):
     def forward(s, x):
         x = s.cv1(x); y1 = s.m(x); y2 = s.m(y1); return s.cv2(torch.cat((x, y1, y2, s.m(y2)), 1))
 
-class YOLOv8n(nn.Module):
-    def __init__(s, nc=4):
+class YOLOv8(nn.Module):
+    """YOLOv8 at scale n (width 0.25) or s (width 0.5); both have depth 0.33, so the block counts are n's."""
+    def __init__(s, nc=4, scale='n'):
         super().__init__()
-        s.b = nn.ModuleList([Conv(3, 16, 3, 2), Conv(16, 32, 3, 2), C2f(32, 32, 1, True), Conv(32, 64, 3, 2), C2f(64, 64, 2, True),
-                             Conv(64, 128, 3, 2), C2f(128, 128, 2, True), Conv(128, 256, 3, 2), C2f(256, 256, 1, True), SPPF(256, 256)])
+        w = {'n': 16, 's': 32}[scale]  # channels of the first conv; every other width is a multiple of it
+        c1, c2, c3, c4, c5 = w, 2 * w, 4 * w, 8 * w, 16 * w
+        s.b = nn.ModuleList([Conv(3, c1, 3, 2), Conv(c1, c2, 3, 2), C2f(c2, c2, 1, True), Conv(c2, c3, 3, 2), C2f(c3, c3, 2, True),
+                             Conv(c3, c4, 3, 2), C2f(c4, c4, 2, True), Conv(c4, c5, 3, 2), C2f(c5, c5, 1, True), SPPF(c5, c5)])
         s.up = nn.Upsample(scale_factor=2, mode='nearest')
-        s.h12 = C2f(384, 128, 1, False); s.h15 = C2f(192, 64, 1, False); s.h16 = Conv(64, 64, 3, 2); s.h18 = C2f(192, 128, 1, False)
-        s.h19 = Conv(128, 128, 3, 2); s.h21 = C2f(384, 256, 1, False)
-        s.cv2 = nn.ModuleList(nn.Sequential(Conv(c, 64, 3), Conv(64, 64, 3), nn.Conv2d(64, 64, 1)) for c in (64, 128, 256))
-        c3 = max(64, min(nc, 100))  # ultralytics: max(ch[0], min(nc, 100))
-        s.cv3 = nn.ModuleList(nn.Sequential(Conv(c, c3, 3), Conv(c3, c3, 3), nn.Conv2d(c3, nc, 1)) for c in (64, 128, 256))
+        s.h12 = C2f(c5 + c4, c4, 1, False); s.h15 = C2f(c4 + c3, c3, 1, False); s.h16 = Conv(c3, c3, 3, 2); s.h18 = C2f(c3 + c4, c4, 1, False)
+        s.h19 = Conv(c4, c4, 3, 2); s.h21 = C2f(c4 + c5, c5, 1, False)
+        box = max(16, c3 // 4, 64)     # ultralytics Detect: c2 = max(16, ch[0] // 4, reg_max * 4)
+        cls = max(c3, min(nc, 100))    # c3 = max(ch[0], min(nc, 100))
+        s.cv2 = nn.ModuleList(nn.Sequential(Conv(c, box, 3), Conv(box, box, 3), nn.Conv2d(box, 64, 1)) for c in (c3, c4, c5))
+        s.cv3 = nn.ModuleList(nn.Sequential(Conv(c, cls, 3), Conv(cls, cls, 3), nn.Conv2d(cls, nc, 1)) for c in (c3, c4, c5))
     def forward(s, x):
         b = s.b; x = b[1](b[0](x)); x = b[2](x); x = b[3](x); p4 = b[4](x); x = b[5](p4); p6 = b[6](x); x = b[7](p6); x = b[8](x); p9 = b[9](x)
         h12 = s.h12(torch.cat([s.up(p9), p6], 1)); p3 = s.h15(torch.cat([s.up(h12), p4], 1))
@@ -78,7 +82,7 @@ def median(xs): xs = sorted(xs); return xs[len(xs) // 2]
 
 def train(threads):
     torch.manual_seed(0); torch.set_num_threads(threads)
-    m = YOLOv8n().train(); opt = torch.optim.SGD(m.parameters(), 0.001, momentum=0.9)
+    m = YOLOv8().train(); opt = torch.optim.SGD(m.parameters(), 0.001, momentum=0.9)
     x = torch.randint(0, 255, (16, 3, 320, 320), dtype=torch.uint8)
     fw, bw, tot = [], [], []
     for i in range(7):
@@ -89,15 +93,15 @@ def train(threads):
     print(f"| YOLOv8n (PyTorch {torch.__version__}, NCHW) | {threads} | {16 / median(tot):.1f} | {median(tot) * 1e3:.0f} | "
           f"{median(fw) * 1e3:.0f} | {median(bw) * 1e3:.0f} |")
 
-def trace(path, nc):
+def trace(path, nc, scale):
     torch.manual_seed(0)
-    m = YOLOv8n(nc).eval()
+    m = YOLOv8(nc, scale).eval()
     for mod in m.modules():
         if isinstance(mod, Conv): mod.fuse()
     with torch.no_grad():
         t = torch.jit.trace(m, torch.rand(1, 3, 640, 640))
     t.save(path)
-    print(f"wrote {path}: YOLOv8n, fused, {sum(p.numel() for p in m.parameters()):,} parameters, output {tuple(t(torch.rand(1, 3, 640, 640)).shape)}")
+    print(f"wrote {path}: YOLOv8{scale}, fused, {sum(p.numel() for p in m.parameters()):,} parameters, output {tuple(t(torch.rand(1, 3, 640, 640)).shape)}")
 
 if __name__ == '__main__':
     if len(sys.argv) >= 2 and sys.argv[1] == 'train':
@@ -105,6 +109,7 @@ if __name__ == '__main__':
         print("| model | threads | images_per_s | step_ms | forward_ms | backward_ms |\n|---|---:|---:|---:|---:|---:|")
         for th in (1, 2): train(th)
     elif len(sys.argv) >= 3 and sys.argv[1] == 'trace':
-        trace(sys.argv[2], int(sys.argv[sys.argv.index('--nc') + 1]) if '--nc' in sys.argv else 80)
+        arg = lambda k, d: sys.argv[sys.argv.index(k) + 1] if k in sys.argv else d
+        trace(sys.argv[2], int(arg('--nc', 80)), arg('--scale', 'n'))
     else:
         sys.exit(__doc__)
