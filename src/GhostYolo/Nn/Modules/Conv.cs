@@ -62,14 +62,14 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
     /// The pointwise conv of an NHWC-stored input as one GEMM, (N·H·W, C_in) × (C_in, C_out), giving an NHWC-stored output.
     /// Used instead of oneDNN's 1×1 convolution where the CPU hides its cache sizes (<see cref="CpuFeatures.CacheSizesHidden"/>,
     /// as on this project's CI VMs): there oneDNN's blocking heuristic divides by zero (SIGFPE in
-    /// brg_blocking_t::est_eff_1x1) for C_in ≥ 1024 on two threads — yolov8s' SPPF, every larger model — killing the
-    /// process. Same result; autograd handles the backward. Forward hooks on the inner Conv2d do not fire on this path
+    /// brg_blocking_t::est_eff_1x1) for some shapes on two threads — 1024 → 512 and 512 → 1024 channels at 20×20, so
+    /// yolov8s' SPPF and larger models — killing the process. Same result; autograd handles the backward. Forward hooks on the inner Conv2d do not fire on this path
     /// (MacCounter hooks the Conv itself).
     /// </summary>
     private Tensor PointwiseChannelsLast(Tensor x)
     {
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var rows = x.permute(0, 2, 3, 1).reshape(n * h * w, x.shape[1]);              // a view: NHWC memory is (NHW, C) row-major
+        var rows = x.permute(0, 2, 3, 1).reshape(n * h * w, x.shape[1]);              // dense NHWC memory is (NHW, C) row-major: a view
         var weight = conv.weight!.reshape(conv.weight.shape[0], conv.weight.shape[1]).t();
         var y = conv.bias is null ? rows.matmul(weight) : addmm(conv.bias, rows, weight, 1, 1);
         return y.view(n, h, w, -1).permute(0, 3, 1, 2);                               // (N, C, H, W) view of NHWC memory
