@@ -41,7 +41,7 @@ public static class ForwardBenchmark
         {
             ct.ThrowIfCancellationRequested();
             torch.set_num_threads(t);
-            var latency = LatencyMeter.Measure(images => module.call(images.to(torch.ScalarType.Float32).div_(255)), 3, imgsz, runs, warmup: 3, batch: batch);
+            var latency = LatencyMeter.Measure(images => module.call(images.to(torch.ScalarType.Float32).div_(Scalars.Byte255)), 3, imgsz, runs, warmup: 3, batch: batch);
             yield return new ForwardRow(Path.GetFileName(path), double.NaN, parameters, t, Precision.Fp32, InferenceRuntime.TorchScript, latency);
         }
     }

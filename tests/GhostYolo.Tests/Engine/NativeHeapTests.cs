@@ -1,5 +1,4 @@
 using GhostYolo.Engine;
-using static TorchSharp.torch;
 
 namespace GhostYolo.Tests.Engine;
 

@@ -26,6 +26,7 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
     {
         var pad = p is long pp ? (pp, pp) : (AutoPad(k.h, d), AutoPad(k.w, d));
         conv = nn.Conv2d(c1, c2, k, stride: (s, s), padding: pad, dilation: (d, d), groups: g, bias: false);
+        IsPointwise = k == (1, 1) && s == 1 && pad == (0, 0) && g == 1 && d == 1;
         bn = Activations.BatchNorm(c2);
         this.act = act;
         RegisterComponents();
@@ -54,9 +55,9 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
         return bn is null ? act.call(y) : act.call(bn.call(y));
     }
 
-    /// <summary>A 1×1, stride-1, ungrouped, unpadded convolution: a matrix product over the channels of every pixel.</summary>
-    public bool IsPointwise => conv.weight!.shape[2] == 1 && conv.weight.shape[3] == 1 && conv.stride.All(s => s == 1)
-        && conv.groups == 1 && conv.padding!.All(p => p == 0) && conv.dilation.All(d => d == 1);
+    /// <summary>A 1×1, stride-1, ungrouped, unpadded convolution: a matrix product over the channels of every pixel
+    /// (fixed at construction; <see cref="Fuse"/> keeps the geometry).</summary>
+    public bool IsPointwise { get; }
 
     /// <summary>
     /// The pointwise conv of an NHWC-stored input as one GEMM, (N·H·W, C_in) × (C_in, C_out), giving an NHWC-stored output.

@@ -6,7 +6,8 @@ namespace GhostYolo.Tests.Nn.Modules;
 
 /// <summary>
 /// 1×1 convs on channels-last tensors (the layout of training and libtorch inference). Where the CPU hides its cache sizes,
-/// as on this project's CI VMs, they run as GEMMs because oneDNN's 1×1 convolution dies there with SIGFPE.
+/// as on this project's CI VMs, they run as GEMMs because oneDNN's 1×1 convolution dies there with SIGFPE. (A 1×1
+/// weight is channels-last and contiguous at once, so only the input needs laying out.)
 /// </summary>
 [Collection("trained-detection")]   // sets the process-wide thread count
 public class PointwiseConvTests
@@ -17,7 +18,6 @@ public class PointwiseConvTests
         manual_seed(0);
         using var block = new Conv(64, 32, 1, 1, Activations.Identity());
         block.train();
-        using (no_grad()) block.Conv2d.weight!.set_(MemoryFormat.ChannelsLast(block.Conv2d.weight!));
         using var x = MemoryFormat.ChannelsLast(randn(4, 64, 10, 10));
         using var g = randn(4, 32, 10, 10);
         using var y = block.call(x);
@@ -44,7 +44,6 @@ public class PointwiseConvTests
             using var block = new Conv(1024, 512, 1, 1, Activations.Identity());
             block.Fuse();
             block.eval();
-            using (no_grad()) block.Conv2d.weight!.set_(MemoryFormat.ChannelsLast(block.Conv2d.weight!));
             using var _ = inference_mode();
             using var y = block.call(MemoryFormat.ChannelsLast(randn(1, 1024, 20, 20)));
             Assert.Equal([1L, 512, 20, 20], y.shape);
