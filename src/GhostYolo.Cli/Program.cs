@@ -10,5 +10,6 @@ root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(BenchmarkCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 return CliRunner.Run(root, args);

@@ -47,7 +47,7 @@ public static class CompareCommand
 
     public static Row Measure(string name, CompareOptions o)
     {
-        using var model = new ModelBuilder().Build(name, o.Nc);
+        using var model = GhostYolo.Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, o.Nc).Model;
         if (o.Fused) model.Fuse();
         var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
         double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz, o.Convention) : null;

@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

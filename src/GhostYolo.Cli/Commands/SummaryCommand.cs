@@ -10,7 +10,7 @@ public static class SummaryCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "Model YAML (path or name such as yolov8s.yaml)" };
+        var model = new Argument<string>("model") { Description = "Model YAML (path or name such as yolov8s.yaml) or checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors)" };
         var nc = CommonOptions.Nc();
         var imgsz = CommonOptions.ImgSz();
         var fused = new Option<bool>("--fused") { Description = "Fold BatchNorm into convs before counting (as after training)" };
@@ -19,7 +19,7 @@ public static class SummaryCommand
         var cmd = new Command("summary", "Print a model's layers, parameters and GFLOPs") { model, nc, imgsz, fused, verbose, leaves };
         cmd.SetAction(r =>
         {
-            using var m = new ModelBuilder().Build(r.GetValue(model)!, r.GetValue(nc));
+            using var m = GhostYolo.Engine.ModelLoader.Load(r.GetValue(model)!, TorchSharp.torch.CPU, r.GetValue(nc)).Model;
             if (r.GetValue(fused)) m.Fuse();
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("", "from", "n", "params", "module", "arguments");

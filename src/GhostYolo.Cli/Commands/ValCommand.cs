@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 using System.CommandLine;
 using GhostYolo.Data;
 using GhostYolo.Engine;
@@ -10,7 +11,7 @@ public static class ValCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt) or model YAML", Required = true };
+        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors, .onnx) or model YAML", Required = true };
         var data = new Option<string>("--data") { Description = "Dataset YAML", Required = true };
         var split = new Option<string>("--split") { Description = "val, test or train", DefaultValueFactory = _ => "val" };
         var imgsz = CommonOptions.ModelImgSz();
@@ -36,7 +37,7 @@ public static class ValCommand
             var dataset = DatasetDefinition.Load(r.GetValue(data)!);
             var loaded = ModelLoader.Load(r.GetValue(model)!, dev, dataset.Nc, dataset.Names);
             using var m = loaded.Model;
-            if (!Checkpoint.IsCheckpoint(loaded.Source))
+            if (!loaded.HasWeights)
                 Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");
             else if (loaded.Names.Count != dataset.Nc)
                 throw new ArgumentException($"{loaded.Source} was trained on {loaded.Names.Count} classes but {r.GetValue(data)} has {dataset.Nc}");

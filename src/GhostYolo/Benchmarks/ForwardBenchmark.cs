@@ -50,7 +50,7 @@ public static class ForwardBenchmark
         int batch, int runs, int? nc, CancellationToken ct)
     {
         if (runtime == InferenceRuntime.Onnx && precision != Precision.Fp32) yield break;
-        using var model = new ModelBuilder().Build(name, nc);
+        using var model = Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, nc).Model;
         var profile = ModelProfile.Measure(model, imgsz);
         foreach (var t in threads)
         {

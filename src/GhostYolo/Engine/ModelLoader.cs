@@ -1,4 +1,5 @@
 using GhostYolo.Nn;
+using GhostYolo.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,29 +8,45 @@ namespace GhostYolo.Engine;
 /// <summary>A model ready for inference or training, with its class names and where it came from.</summary>
 /// <param name="ImgSz">The image size a checkpoint was trained at (640 for a YAML): val and detect use it when none is
 /// asked for, as ultralytics does with the <c>imgsz</c> stored in a <c>.pt</c>.</param>
-public sealed record LoadedModel(DetectionModel Model, IReadOnlyList<string> Names, int ImgSz, string Source, CheckpointInfo? Checkpoint);
+public sealed record LoadedModel(DetectionModel Model, IReadOnlyList<string> Names, int ImgSz, string Source, CheckpointInfo? Checkpoint)
+{
+    /// <summary>True when the weights came from a file (not random weights from a bare YAML).</summary>
+    public bool HasWeights { get; init; } = Checkpoint is not null;
+}
 
-/// <summary>Loads a detector from a GhostYolo checkpoint (<c>.gyt</c>) or builds one from a model YAML (random weights).</summary>
+/// <summary>
+/// Loads a detector from a checkpoint — GhostYolo's <c>.gyt</c>, an ultralytics or yolov5 <c>.pt</c>, a safetensors file
+/// exported by GhostYolo — or builds one from a model YAML, optionally with a weights file in ultralytics' names
+/// (state dict <c>.pt</c>, safetensors, any checkpoint) loaded strictly.
+/// </summary>
 public static class ModelLoader
 {
     /// <param name="model">A checkpoint path or a model YAML name/path.</param>
     /// <param name="nc">For YAMLs: the class count (e.g. from the dataset); ignored for checkpoints.</param>
     /// <param name="names">For YAMLs: class names; default <c>class0..</c>.</param>
-    public static LoadedModel Load(string model, Device device, int? nc = null, IReadOnlyList<string>? names = null)
+    /// <param name="weights">For YAMLs: a weights file whose tensors must fit the YAML exactly.</param>
+    public static LoadedModel Load(string model, Device device, int? nc = null, IReadOnlyList<string>? names = null, string? weights = null)
     {
-        if (Checkpoint.IsCheckpoint(model))
+        if (WeightsFile.IsWeightsFile(model) && File.Exists(model))
         {
-            using var ckpt = Checkpoint.Load(model);
-            var m = ckpt.BuildModel();
+            if (weights is not null) throw new ArgumentException($"--weights is for a model YAML; {model} already holds weights");
+            using var ckpt = WeightsFile.ReadCheckpoint(model);
+            var m = ckpt.BuildModel(model);
             m.to(device);
             return new LoadedModel(m, ckpt.Info.Names, ckpt.Info.ImgSz, model, ckpt.Info);
         }
         if (!model.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !model.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) && File.Exists(model))
-            throw new InvalidDataException($"'{model}' is neither a model YAML nor a GhostYolo checkpoint ({Checkpoint.Extension})");
+            throw new InvalidDataException($"'{model}' is neither a model YAML nor a checkpoint (.gyt, .pt, .pth, .safetensors)");
         var built = new ModelBuilder().Build(model, nc ?? names?.Count);
-        built.to(device);
         var n = names ?? Enumerable.Range(0, built.Nc).Select(i => $"class{i}").ToList();
         if (n.Count != built.Nc) throw new ArgumentException($"{model}: the model has {built.Nc} classes but {n.Count} names were given");
-        return new LoadedModel(built, n, 640, model, null);
+        if (weights is not null)
+        {
+            var tensors = WeightsFile.ReadWeights(weights);
+            try { Checkpoint.LoadInto(built, tensors, strict: true, weights); }
+            finally { foreach (var t in tensors.Values) t.Dispose(); }
+        }
+        built.to(device);
+        return new LoadedModel(built, n, 640, model, null) { HasWeights = weights is not null };
     }
 }

@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 namespace GhostYolo.Engine;
 
 /// <summary>Progress of a training run, reported through <see cref="IProgress{T}"/>; the CLI renders these.</summary>

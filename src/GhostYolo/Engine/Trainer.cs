@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 using System.Diagnostics;
 using GhostYolo.Data;
 using GhostYolo.Data.Transforms;

@@ -49,7 +49,8 @@ public sealed record ModelDefinition(
         return def with { DisplayName = PrettyName(stem) };
     }
 
-    private static string PrettyName(string stem)
+    /// <summary>ultralytics' display name for a YAML stem: <c>yolov8n</c> → <c>YOLOv8n</c>; other names unchanged.</summary>
+    public static string PrettyName(string stem)
         => Regex.IsMatch(stem, @"^yolov\d+[nslmx]?u?$", RegexOptions.IgnoreCase) ? "YOLO" + stem[4..] : stem;
 
     /// <summary>Parses YAML text. <paramref name="scale"/> picks a row of <c>scales</c>; null takes the first, as ultralytics does.</summary>

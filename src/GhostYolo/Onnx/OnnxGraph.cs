@@ -133,7 +133,11 @@ public sealed class OnnxGraph
     private static long[] Pads(long[] hw) => [hw[0], hw[1], hw[0], hw[1]];   // top, left, bottom, right
 
     /// <summary>The serialized ModelProto with <paramref name="outputs"/> as the graph outputs.</summary>
-    public byte[] ToModel(params string[] outputs)
+    public byte[] ToModel(params string[] outputs) => ToModel(outputs, null);
+
+    /// <summary>The serialized model; <paramref name="metadata"/> goes into <c>metadata_props</c> (ultralytics keeps
+    /// names, stride and image size there).</summary>
+    public byte[] ToModel(string[] outputs, IReadOnlyDictionary<string, string>? metadata)
     {
         foreach (var o in outputs) Output(o, ElementType.Float);
         var graph = new ProtoWriter();
@@ -144,7 +148,17 @@ public sealed class OnnxGraph
         foreach (var o in _outputs) graph.Message(12, o);
         var model = new ProtoWriter().Int(1, IrVersion).String(2, "ghostyolo").Message(7, graph)
             .Message(8, new ProtoWriter().String(1, "").Int(2, Opset));
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+            model.Message(14, new ProtoWriter().String(1, key).String(2, value));
         return model.ToArray();
+    }
+
+    /// <summary>Gives value <paramref name="x"/> the graph-level name <paramref name="name"/> (an Identity node).</summary>
+    public string Named(string x, string name)
+    {
+        var node = new ProtoWriter().String(1, x).String(2, name).String(3, $"Identity_{_counter++}").String(4, "Identity");
+        _nodes.Add(node);
+        return name;
     }
 
     private string AddInitializer(ElementType type, long[] shape, ReadOnlySpan<byte> raw)
@@ -160,7 +174,8 @@ public sealed class OnnxGraph
         if (shape is not null)
         {
             var s = new ProtoWriter();
-            foreach (var d in shape) s.Message(1, new ProtoWriter().Int(1, d));
+            // A negative size is a symbolic dimension (dim_param "batch"): the dynamic batch axis.
+            foreach (var d in shape) s.Message(1, d >= 0 ? new ProtoWriter().Int(1, d) : new ProtoWriter().String(2, "batch"));
             tensor.Message(2, s);
         }
         return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensor));

@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 using GhostYolo.Data;
 using GhostYolo.Engine;
 using GhostYolo.Metrics;

@@ -1,3 +1,4 @@
+using GhostYolo.Weights;
 using GhostYolo.Engine;
 using GhostYolo.Nn;
 using static TorchSharp.torch;

@@ -3,7 +3,7 @@ using GhostYolo.Nn;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GhostYolo.Engine;
+namespace GhostYolo.Weights;
 
 /// <summary>Everything about a checkpoint except the tensors (stored as JSON in the file header).</summary>
 public sealed record CheckpointInfo
@@ -83,19 +83,37 @@ public sealed class Checkpoint : IDisposable
 
     public static bool IsCheckpoint(string path) => File.Exists(path) && path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Rebuilds the model from the embedded YAML and loads the weights.</summary>
-    public DetectionModel BuildModel(ModuleRegistry? registry = null)
+    /// <summary>Rebuilds the model from the embedded YAML and loads the weights strictly; nothing half-loaded is returned.</summary>
+    /// <param name="source">The file the checkpoint came from, for error messages.</param>
+    public DetectionModel BuildModel(string? source = null, ModuleRegistry? registry = null)
     {
-        var def = ModelDefinition.Parse(Info.ModelYaml, Info.ModelName, Info.Scale, Info.Nc) with { DisplayName = Info.ModelName };
+        var def = ModelDefinition.Parse(Info.ModelYaml, source ?? Info.ModelName, Info.Scale, Info.Nc) with { DisplayName = Info.ModelName };
         var model = new ModelBuilder(registry).Build(def);
-        LoadInto(model, Weights, strict: true);
+        try { LoadInto(model, Weights, strict: true, source); }
+        catch { model.Dispose(); throw; }
         return model;
     }
 
     /// <summary>Copies tensors whose name and shape match; returns what was transferred and what was skipped, with the reason.</summary>
-    public static TransferReport LoadInto(nn.Module model, IReadOnlyDictionary<string, Tensor> weights, bool strict)
+    /// <param name="source">The weights file, named in the error when <paramref name="strict"/> finds a mismatch.</param>
+    public static TransferReport LoadInto(nn.Module model, IReadOnlyDictionary<string, Tensor> weights, bool strict, string? source = null)
     {
         var target = model.state_dict();
+        if (strict)
+        {
+            // Check everything before copying anything: a mismatch leaves the model as it was.
+            var bad = target.FirstOrDefault(kv => !weights.TryGetValue(kv.Key, out var w) || !w.shape.SequenceEqual(kv.Value.shape));
+            if (bad.Key is not null)
+            {
+                var why = weights.TryGetValue(bad.Key, out var w)
+                    ? $"shape [{string.Join(", ", w.shape)}] in the file, [{string.Join(", ", bad.Value.shape)}] in the model"
+                    : "missing from the file";
+                throw new InvalidDataException($"{source ?? "weights"} does not fit the model: '{bad.Key}' {why}");
+            }
+            var extra = weights.Keys.FirstOrDefault(k => !target.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+            if (extra is not null)
+                throw new InvalidDataException($"{source ?? "weights"} does not fit the model: '{extra}' is in the file but not in the model");
+        }
         var transferred = new List<string>();
         var skipped = new List<(string Name, string Reason)>();
         using (no_grad())
@@ -114,8 +132,6 @@ public sealed class Checkpoint : IDisposable
         }
         // Batch counters (num_batches_tracked) are not kept by our BatchNorms (see Activations.BatchNorm): not a mismatch.
         var unused = weights.Keys.Where(k => !target.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-        if (strict && (skipped.Count > 0 || unused.Count > 0))
-            throw new InvalidDataException($"checkpoint does not match its model: {skipped.Count} tensors missing or mis-shaped (first: {skipped.FirstOrDefault().Name} — {skipped.FirstOrDefault().Reason}), {unused.Count} unused");
         return new TransferReport(transferred, skipped, unused);
     }
 

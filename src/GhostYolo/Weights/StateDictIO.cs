@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GhostYolo.Engine;
+namespace GhostYolo.Weights;
 
 /// <summary>
 /// Reads and writes a name → tensor dictionary in a simple self-describing format (name, dtype, shape, raw bytes),

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using GhostYolo.Data;
+using GhostYolo.Engine;
+
+namespace GhostYolo.Cli.Commands;
+
+/// <summary><c>ghostyolo export</c>: writes a model as ONNX, safetensors or a PyTorch state dict (<see cref="Exporter"/>).</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors) or model YAML", Required = true };
+        var format = new Option<string>("--format") { Description = "onnx, safetensors or torch", DefaultValueFactory = _ => "onnx" };
+        var imgsz = CommonOptions.ModelImgSz();
+        var batch = new Option<int>("--batch") { Description = "ONNX batch size", DefaultValueFactory = _ => 1 };
+        var dynamic = new Option<bool>("--dynamic") { Description = "ONNX: dynamic batch axis (height and width stay fixed)" };
+        var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => Onnx.OnnxGraph.Opset };
+        var half = new Option<bool>("--half") { Description = "safetensors / torch: fp16 tensors" };
+        var output = new Option<string?>("--output") { Description = "Output file (default: beside the model)" };
+        var data = new Option<string?>("--data") { Description = "Dataset YAML: class names for a model YAML" };
+        var cmd = new Command("export", "Export a model to ONNX, safetensors or a PyTorch state dict")
+            { model, format, imgsz, batch, dynamic, opset, half, output, data };
+        cmd.SetAction(r =>
+        {
+            var fmt = r.GetValue(format)!.Trim().ToLowerInvariant() switch
+            {
+                "onnx" => ExportFormat.Onnx,
+                "safetensors" => ExportFormat.Safetensors,
+                "torch" or "pt" or "pytorch" => ExportFormat.Torch,
+                var f => throw new ArgumentException($"--format '{f}' is not valid; use onnx, safetensors or torch"),
+            };
+            var names = r.GetValue(data) is { } d ? DatasetDefinition.Load(d).Names : null;
+            var result = Exporter.Run(new ExportOptions
+            {
+                Model = r.GetValue(model)!, Format = fmt, ImgSz = r.GetValue(imgsz), Batch = r.GetValue(batch), Dynamic = r.GetValue(dynamic),
+                Opset = r.GetValue(opset), Half = r.GetValue(half), Output = r.GetValue(output), Names = names,
+            });
+            Console.WriteLine($"Exported {result.Format.ToString().ToLowerInvariant()} ({result.Bytes / 1e6:F1} MB{(fmt == ExportFormat.Onnx ? $", imgsz {result.ImgSz}" : $", {result.Tensors} tensors")}) to {result.Path}");
+            return 0;
+        });
+        return cmd;
+    }
+}
