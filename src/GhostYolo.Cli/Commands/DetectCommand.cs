@@ -19,7 +19,7 @@ public static class DetectCommand
     public static Command Create()
     {
         var d = new PredictOptions();
-        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt) or model YAML (random weights)", Required = true };
+        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors), ONNX file, or model YAML (random weights)", Required = true };
         var source = new Option<string>("--source") { Description = "Image, folder, glob, .txt list, video, webcam index (0) or stream URL", Required = true };
         var imgsz = CommonOptions.ModelImgSz();
         var conf = new Option<double>("--conf") { Description = "Confidence threshold", DefaultValueFactory = _ => d.Conf };
@@ -97,9 +97,20 @@ public static class DetectCommand
         var torchDevice = CommonOptions.ParseDevice(o.Device);
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
-        var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
-        o = o with { Imgsz = imgsz ?? loaded.ImgSz };
-        using var predictor = new Predictor(loaded, o);
+        Predictor predictor;
+        if (Onnx.OnnxModelFile.IsOnnx(modelPath))
+        {
+            var file = new Onnx.OnnxModelFile(modelPath, TorchSharp.torch.get_num_threads());
+            o = o with { Imgsz = imgsz ?? file.ImgSz };
+            predictor = new Predictor(InferenceRunner.FromOnnxFile(file), file.Names, o);
+        }
+        else
+        {
+            var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
+            o = o with { Imgsz = imgsz ?? loaded.ImgSz };
+            predictor = new Predictor(loaded, o);
+        }
+        using var _ = predictor;
         if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {TorchSharp.torch.get_num_threads()} thread(s)[/]");

@@ -35,30 +35,53 @@ public static class ValCommand
             CommonOptions.ApplyThreads(r.GetValue(threads));
             var dev = CommonOptions.ParseDevice(r.GetValue(device)!);
             var dataset = DatasetDefinition.Load(r.GetValue(data)!);
-            var loaded = ModelLoader.Load(r.GetValue(model)!, dev, dataset.Nc, dataset.Names);
-            using var m = loaded.Model;
-            if (!loaded.HasWeights)
-                Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");
-            else if (loaded.Names.Count != dataset.Nc)
-                throw new ArgumentException($"{loaded.Source} was trained on {loaded.Names.Count} classes but {r.GetValue(data)} has {dataset.Nc}");
-            Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m.Fuse()).SummaryLine);
-            var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
-            if (m.PrepareForInference(requested) != requested)
-                Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
-            using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
-                (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct);
+            var modelPath = r.GetValue(model)!;
             var saveDir = RunDirectory.Create(r.GetValue(project)!, r.GetValue(name)!);
-            var result = new Validator().Run(m, loader, loaded.Names, new ValOptions
+            var options = new ValOptions
             {
                 Conf = r.GetValue(conf), Iou = r.GetValue(iou), MaxDet = r.GetValue(maxDet), SingleCls = r.GetValue(singleCls),
                 SaveDir = saveDir, Plots = r.GetValue(plots), SaveJson = r.GetValue(saveJson),
-            }, progress: null, ct: ct);
+            };
+            ValResult result;
+            IReadOnlyList<string> names;
+            if (Onnx.OnnxModelFile.IsOnnx(modelPath))
+            {
+                // ONNX files run on ONNX Runtime; one exported for a fixed size takes square letterboxed images (as ultralytics).
+                using var runner = InferenceRunner.FromOnnxFile(new Onnx.OnnxModelFile(modelPath, TorchSharp.torch.get_num_threads()));
+                names = CheckNames(modelPath, runner.Nc, dataset, r.GetValue(data)!);
+                Console.WriteLine($"ONNX Runtime: {modelPath} ({(runner.FixedSize is { } f ? $"{f.H}×{f.W}" : "any size")}, {(runner.FixedBatch is { } b ? $"batch {b}" : "dynamic batch")})");
+                int size = runner.FixedSize is { } fs ? Math.Max(fs.H, fs.W) : r.GetValue(imgsz) ?? 640;
+                using var loader = Loaders.Val(dataset, r.GetValue(split)!, size, runner.FixedBatch ?? r.GetValue(batch), r.GetValue(workers),
+                    runner.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: runner.FixedSize is null);
+                result = new Validator().Run(runner, loader, names, options, progress: null, ct: ct);
+            }
+            else
+            {
+                var loaded = ModelLoader.Load(modelPath, dev, dataset.Nc, dataset.Names);
+                using var m = loaded.Model;
+                if (!loaded.HasWeights)
+                    Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");
+                CheckNames(modelPath, loaded.Names.Count, dataset, r.GetValue(data)!);
+                names = loaded.Names;
+                Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m.Fuse()).SummaryLine);
+                var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
+                if (m.PrepareForInference(requested) != requested)
+                    Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
+                using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
+                    (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct);
+                result = new Validator().Run(m, loader, names, options, progress: null, ct: ct);
+            }
             Console.WriteLine(ValTable.Header);
-            foreach (var row in ValTable.Rows(result.Metrics, loaded.Names)) Console.WriteLine(row);
+            foreach (var row in ValTable.Rows(result.Metrics, names)) Console.WriteLine(row);
             Console.WriteLine(result.Speed.Line);
             Console.WriteLine($"Results saved to {saveDir}");
             return Task.FromResult(0);
         });
         return cmd;
     }
+
+    /// <summary>The dataset's names, after checking the model was trained on as many classes.</summary>
+    private static IReadOnlyList<string> CheckNames(string model, int nc, DatasetDefinition dataset, string dataPath)
+        => nc == dataset.Nc ? dataset.Names
+            : throw new ArgumentException($"{model} was trained on {nc} classes but {dataPath} has {dataset.Nc}");
 }

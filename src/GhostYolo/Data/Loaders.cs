@@ -24,13 +24,13 @@ public static class Loaders
 
     /// <summary>Validation loader: rectangular batches sorted by aspect ratio, letterbox only (scaleup off), no shuffle.</summary>
     public static Loader Val(DatasetDefinition data, string split = "val", int imgsz = 640, int batchSize = 32, int workers = 2,
-        int stride = 32, bool singleClass = false, ILogger? logger = null, CancellationToken ct = default)
+        int stride = 32, bool singleClass = false, ILogger? logger = null, CancellationToken ct = default, bool rect = true)
     {
         var index = LabelIndex.Scan(data, split, logger, ct);
         if (index.Images.Count == 0) throw new DatasetException($"{data.YamlPath}: no usable '{split}' images ({index.Summary(split)})");
         var ds = new YoloDataset(index, data.Names, new DatasetOptions
         {
-            ImgSize = imgsz, Augment = false, Rect = true, Pad = 0.5, BatchSize = batchSize, Stride = Math.Max(stride, 32), SingleClass = singleClass,
+            ImgSize = imgsz, Augment = false, Rect = rect, Pad = 0.5, BatchSize = batchSize, Stride = Math.Max(stride, 32), SingleClass = singleClass,
         });
         return new Loader(ds, new LoaderOptions { BatchSize = batchSize, Workers = workers, Shuffle = false }, logger) { OwnsDataset = true };
     }

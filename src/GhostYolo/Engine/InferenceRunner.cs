@@ -1,4 +1,5 @@
 using GhostYolo.Nn;
+using GhostYolo.Nn.Modules;
 using GhostYolo.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,20 +38,46 @@ public static class InferenceRuntimeParser
 /// </summary>
 public sealed class InferenceRunner : IDisposable
 {
-    private readonly DetectionModel _model;
+    private readonly DetectionModel? _model;
     private readonly OnnxDetector? _onnx;
+    private readonly OnnxModelFile? _file;
 
     private InferenceRunner(DetectionModel model, Precision precision, OnnxDetector? onnx)
     {
         _model = model;
         Precision = precision;
         _onnx = onnx;
+        Head = model.Head?.Kind ?? HeadKind.AnchorFree;
+        Nc = model.Nc;
+        MaxStride = (int)model.MaxStride;
     }
+
+    private InferenceRunner(OnnxModelFile file)
+    {
+        _file = file;
+        Precision = Precision.Fp32;
+        Head = file.Head;
+        Nc = file.Nc;
+        MaxStride = file.Stride;
+    }
+
+    /// <summary>Runs an ONNX detector file (ultralytics', yolov5's or GhostYolo's export) on ONNX Runtime with torch's
+    /// current intra-op thread count.</summary>
+    public static InferenceRunner FromOnnxFile(OnnxModelFile file) => new(file);
+
+    /// <summary>Which decoded layout <see cref="Run"/> returns.</summary>
+    public HeadKind Head { get; }
+    public int Nc { get; }
+    public int MaxStride { get; }
+    /// <summary>An ONNX file exported for one input size takes only that size (letterbox square to it); null: any size.</summary>
+    public (int H, int W)? FixedSize => _file?.FixedSize;
+    /// <summary>An ONNX file exported for one batch size takes only that many images; null: any batch.</summary>
+    public int? FixedBatch => _file?.FixedBatch;
 
     /// <summary>The precision actually used (bf16 falls back to fp32 on CPUs without native bfloat16).</summary>
     public Precision Precision { get; }
     /// <summary>The engine actually used: <see cref="InferenceRuntime.Torch"/> or <see cref="InferenceRuntime.Onnx"/>.</summary>
-    public InferenceRuntime Runtime => _onnx is null ? InferenceRuntime.Torch : InferenceRuntime.Onnx;
+    public InferenceRuntime Runtime => _onnx is null && _file is null ? InferenceRuntime.Torch : InferenceRuntime.Onnx;
     /// <summary>Why <see cref="InferenceRuntime.Auto"/> chose libtorch, when it did for a reason the user may want to know.</summary>
     public string? Note { get; private init; }
 
@@ -79,7 +106,11 @@ public sealed class InferenceRunner : IDisposable
     }
 
     /// <summary>(B, C, H, W) uint8 images → decoded head output (fp32, on the model's device). Call under inference mode.</summary>
-    public Tensor Run(Tensor images) => _onnx?.Run(images) ?? _model.call(_model.PrepareInput(images));
+    public Tensor Run(Tensor images) => _file?.Run(images) ?? _onnx?.Run(images) ?? _model!.call(_model.PrepareInput(images));
 
-    public void Dispose() => _onnx?.Dispose();
+    public void Dispose()
+    {
+        _onnx?.Dispose();
+        _file?.Dispose();
+    }
 }

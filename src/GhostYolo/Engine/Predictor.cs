@@ -27,7 +27,6 @@ namespace GhostYolo.Engine;
 /// </remarks>
 public sealed class Predictor : IDisposable
 {
-    private readonly DetectionModel _model;
     private readonly InferenceRunner _runner;
     private readonly LetterBox _letterBox;
     private readonly NmsOptions _nms;
@@ -37,18 +36,31 @@ public sealed class Predictor : IDisposable
     /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
     /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
+        : this(InferenceRunner.Create(model.Model, (options ?? new()).Precision, (options ?? new()).Runtime), model.Names, options, logger) { }
+
+    /// <param name="runner">The network (owned by the predictor from here on): a model's runner or an ONNX file's.</param>
+    public Predictor(InferenceRunner runner, IReadOnlyList<string> names, PredictOptions? options = null, ILogger? logger = null)
     {
         Options = options ?? new PredictOptions();
         Options.Validate();
-        Model = model;
-        _model = model.Model;
+        Names = names;
         _logger = logger ?? NullLogger.Instance;
-        _runner = InferenceRunner.Create(_model, Options.Precision, Options.Runtime);
-        int stride = Math.Max((int)_model.MaxStride, 32);
-        Imgsz = (Options.Imgsz + stride - 1) / stride * stride;
-        if (Imgsz != Options.Imgsz)
-            _logger.LogWarning("imgsz {Imgsz} is not a multiple of the max stride {Stride}; using {New}", Options.Imgsz, stride, Imgsz);
-        _letterBox = new LetterBox(Imgsz, auto: true, stride: stride);
+        _runner = runner;
+        int stride = Math.Max(runner.MaxStride, 32);
+        if (runner.FixedSize is { } fixedSize)
+        {
+            // A graph exported for one size takes only that size: letterbox every frame square to it (ultralytics does the same).
+            Imgsz = Math.Max(fixedSize.H, fixedSize.W);
+            if (Imgsz != Options.Imgsz) _logger.LogWarning("this ONNX file takes {Size}×{Size} inputs; using imgsz {Size}", Imgsz, Imgsz, Imgsz);
+            _letterBox = new LetterBox(fixedSize.H, fixedSize.W, auto: false, stride: stride);
+        }
+        else
+        {
+            Imgsz = (Options.Imgsz + stride - 1) / stride * stride;
+            if (Imgsz != Options.Imgsz)
+                _logger.LogWarning("imgsz {Imgsz} is not a multiple of the max stride {Stride}; using {New}", Options.Imgsz, stride, Imgsz);
+            _letterBox = new LetterBox(Imgsz, auto: true, stride: stride);
+        }
         _nms = new NmsOptions(Conf: Options.Conf, Iou: Options.Iou, MaxDet: Options.MaxDet, Agnostic: Options.Agnostic, Classes: Options.Classes);
     }
 
@@ -60,18 +72,22 @@ public sealed class Predictor : IDisposable
 
     public void Dispose() => _runner.Dispose();
 
-    /// <summary>Loads <paramref name="model"/> (a checkpoint or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
+    /// <summary>Loads <paramref name="model"/> (a checkpoint, an ONNX file or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
     public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null)
     {
         options ??= new PredictOptions();
+        if (Onnx.OnnxModelFile.IsOnnx(model))
+        {
+            var file = new Onnx.OnnxModelFile(model, get_num_threads());
+            return new Predictor(InferenceRunner.FromOnnxFile(file), file.Names, options, logger);
+        }
         return new Predictor(ModelLoader.Load(model, device(options.Device)), options, logger);
     }
 
-    public LoadedModel Model { get; }
     public PredictOptions Options { get; }
-    /// <summary>The effective input size (imgsz rounded up to a multiple of the model stride).</summary>
+    /// <summary>The effective input size (imgsz rounded up to a multiple of the model stride, or an ONNX file's fixed size).</summary>
     public int Imgsz { get; }
-    public IReadOnlyList<string> Names => Model.Names;
+    public IReadOnlyList<string> Names { get; }
 
     /// <summary>Opens <paramref name="source"/> (see <see cref="FrameSources.Open"/>) and predicts every frame.</summary>
     public IEnumerable<FrameResult> Predict(string source, CancellationToken cancellationToken = default)
@@ -185,7 +201,7 @@ public sealed class Predictor : IDisposable
     /// Webcams and streams stay at 1 so no frame waits for a partner; images have no partner to wait for.
     /// </summary>
     public int BatchFor(SourceKind kind) =>
-        Options.Batch > 0 ? Options.Batch : kind == SourceKind.Video && get_num_threads() >= 2 ? 2 : 1;
+        _runner.FixedBatch ?? (Options.Batch > 0 ? Options.Batch : kind == SourceKind.Video && get_num_threads() >= 2 ? 2 : 1);
 
     /// <summary>Up to <see cref="BatchFor"/> consecutive frames of one input shape; empty at the end.</summary>
     private List<PreparedFrame> TakeBatch(ChannelReader<PreparedFrame> reader, List<PreparedFrame> carry, CancellationToken ct)
@@ -236,7 +252,7 @@ public sealed class Predictor : IDisposable
             double inf = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
             var items = batch.Select(p => new ImageInfo(p.Frame.Path, (p.Frame.Image.Rows, p.Frame.Image.Cols), p.InputShape, null)).ToList();
-            var perImage = Inference.Postprocess(_model, decoded, _nms, (h, w), items);   // b × (n, 6) CPU float32
+            var perImage = Inference.Postprocess(_runner.Head, decoded, _nms, (h, w), items);   // b × (n, 6) CPU float32
             var detections = perImage.Select(ToDetections).ToArray();
             double post = sw.Elapsed.TotalMilliseconds / b;
             var results = new FrameResult[b];

@@ -18,42 +18,65 @@ public sealed class Validator
     /// <summary>Computes the training loss of raw head outputs; used for val/box_loss … during training.</summary>
     public delegate Tensor LossItems(Tensor[] raw, Tensor targets);
 
+    /// <summary>Validates a model in its current precision and layout (the trainer's EMA, or a loaded checkpoint).</summary>
     public ValResult Run(DetectionModel model, Loader loader, IReadOnlyList<string> names, ValOptions o,
         LossItems? loss = null, IProgress<(int Batch, int Batches)>? progress = null, CancellationToken ct = default)
     {
-        int nc = o.SingleCls ? 1 : model.Nc;
+        var device = model.parameters().First().device;
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            return Run(model.Nc, model.Head?.Kind ?? Nn.Modules.HeadKind.AnchorFree, model.PrepareInput, x =>
+            {
+                var raw = model.ForwardRaw(x);
+                return (model.Decode(raw), raw);
+            }, device, loader, names, o, loss, progress, ct);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Validates whatever an <see cref="InferenceRunner"/> runs (a model on libtorch or ONNX Runtime, an ONNX file).</summary>
+    public ValResult Run(InferenceRunner runner, Loader loader, IReadOnlyList<string> names, ValOptions o,
+        IProgress<(int Batch, int Batches)>? progress = null, CancellationToken ct = default)
+        => Run(runner.Nc, runner.Head, images => images, images => (runner.Run(images), null), CPU, loader, names, o, null, progress, ct);
+
+    /// <param name="prepare">uint8 images → the network's input.</param>
+    /// <param name="forward">input → decoded output, and the raw head outputs when a loss is to be computed.</param>
+    private ValResult Run(int modelNc, Nn.Modules.HeadKind head, Func<Tensor, Tensor> prepare, Func<Tensor, (Tensor Decoded, Tensor[]? Raw)> forward, Device device,
+        Loader loader, IReadOnlyList<string> names, ValOptions o, LossItems? loss, IProgress<(int Batch, int Batches)>? progress, CancellationToken ct)
+    {
+        int nc = o.SingleCls ? 1 : modelNc;
         var metrics = new DetectionMetrics(nc);
         var confusion = new ConfusionMatrix(nc);
         var json = new List<CocoPrediction>();
         var files = new List<string>();
         var nms = new NmsOptions(o.Conf, o.Iou, o.MaxDet, MultiLabel: true, Agnostic: o.SingleCls);
-        var device = model.parameters().First().device;
         double tPre = 0, tInf = 0, tLoss = 0, tPost = 0;
         Tensor? lossSum = null;
         int batches = 0, images = 0;
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using (no_grad())
         {
-            using var _ = no_grad();
             foreach (var batch in loader.GetBatches(0, ct))
             {
                 using var b = batch;
                 using var scope = NewDisposeScope();
                 var sw = Stopwatch.StartNew();
-                var x = model.PrepareInput(b.Images);
-                var inputShape = ((int)x.shape[2], (int)x.shape[3]);
+                var x = prepare(b.Images);
+                var inputShape = ((int)b.Images.shape[2], (int)b.Images.shape[3]);
                 tPre += sw.Elapsed.TotalMilliseconds; sw.Restart();
-                var raw = model.ForwardRaw(x);
-                var decoded = model.Decode(raw);
+                var (decoded, raw) = forward(x);
                 tInf += sw.Elapsed.TotalMilliseconds; sw.Restart();
-                if (loss is not null)
+                if (loss is not null && raw is not null)
                 {
                     var items = loss(raw.Select(r => r.to(ScalarType.Float32)).ToArray(), b.Targets.to(device)).cpu().to(ScalarType.Float64);
                     lossSum = lossSum is null ? items.DetachFromDisposeScope() : lossSum.add_(items);
                 }
                 tLoss += sw.Elapsed.TotalMilliseconds; sw.Restart();
-                var dets = Inference.Postprocess(model, decoded, nms, inputShape, b.Items);
+                var dets = Inference.Postprocess(head, decoded, nms, inputShape, b.Items);
                 tPost += sw.Elapsed.TotalMilliseconds;
                 var (gtClasses, gtBoxes) = LabelsInOriginalPixels(b, inputShape, o.SingleCls);
                 for (int i = 0; i < b.Size; i++)
@@ -68,10 +91,6 @@ public sealed class Validator
                 images += b.Size;
                 progress?.Report((batches, loader.BatchCount));
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         var result = metrics.Compute();
         if (o.SaveDir is not null)

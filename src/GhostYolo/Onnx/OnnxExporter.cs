@@ -56,7 +56,13 @@ public static class OnnxExporter
             }
         });
         var outputs = last as string[] ?? [(string)last];
-        if (outputName is not null) outputs = [g.Named(outputs[0], outputName), .. outputs.Skip(1)];
+        if (outputName is not null)
+        {
+            outputs = [g.Named(outputs[0], outputName), .. outputs.Skip(1)];
+            // The declared output shape, from one forward pass at this size; a dynamic batch stays symbolic.
+            using var probe = model.call(zeros([1, 3, height, width], dtype: model.parameters().First().dtype));
+            g.OutputShapes = [[batch, .. probe.shape[1..]]];
+        }
         return g.ToModel(outputs, metadata);
     }
 

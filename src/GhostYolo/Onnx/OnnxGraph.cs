@@ -44,7 +44,7 @@ public sealed class OnnxGraph
         return name;
     }
 
-    public void Output(string name, ElementType type) => _outputs.Add(ValueInfo(name, type, null));
+    public void Output(string name, ElementType type, long[]? shape = null) => _outputs.Add(ValueInfo(name, type, shape));
 
     /// <summary>A float32 initializer from a tensor (any dtype, device or memory layout).</summary>
     public string Weight(Tensor t)
@@ -135,11 +135,14 @@ public sealed class OnnxGraph
     /// <summary>The serialized ModelProto with <paramref name="outputs"/> as the graph outputs.</summary>
     public byte[] ToModel(params string[] outputs) => ToModel(outputs, null);
 
+    /// <summary>Declared shapes of the graph outputs, in order (the ONNX checker's full check wants them).</summary>
+    public long[]?[] OutputShapes { get; set; } = [];
+
     /// <summary>The serialized model; <paramref name="metadata"/> goes into <c>metadata_props</c> (ultralytics keeps
     /// names, stride and image size there).</summary>
     public byte[] ToModel(string[] outputs, IReadOnlyDictionary<string, string>? metadata)
     {
-        foreach (var o in outputs) Output(o, ElementType.Float);
+        for (int i = 0; i < outputs.Length; i++) Output(outputs[i], ElementType.Float, i < OutputShapes.Length ? OutputShapes[i] : null);
         var graph = new ProtoWriter();
         foreach (var n in _nodes) graph.Message(1, n);
         graph.String(2, "ghostyolo");
