@@ -24,7 +24,7 @@ public static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Early-stopping patience in epochs (default 100)" };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0)" };
         var closeMosaic = new Option<int?>("--close-mosaic") { Description = "Disable mosaic for the last N epochs (default 10)" };
-        var weights = new Option<string?>("--weights") { Description = "Initial weights (.gyt): tensors matching by name and shape are transferred" };
+        var weights = new Option<string?>("--weights") { Description = "Initial weights (.gyt, ultralytics/yolov5 .pt, state-dict .pt, .safetensors): tensors matching by name and shape are transferred" };
         var resume = new Option<bool>("--resume") { Description = "Resume the interrupted run whose last.gyt is given with --model" };
         var project = new Option<string?>("--project") { Description = "Folder for run folders (default runs/detect)" };
         var name = new Option<string?>("--name") { Description = "Run folder name (default train → train, train2, …)" };

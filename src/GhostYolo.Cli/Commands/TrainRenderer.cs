@@ -19,7 +19,7 @@ public sealed class TrainRenderer
                 Console.WriteLine(s.ModelSummary);
                 if (s.Transfer is { } t)
                 {
-                    Console.WriteLine($"Transferred {t.Transferred.Count}/{t.Transferred.Count + t.Skipped.Count} items from pretrained weights");
+                    Console.WriteLine($"Transferred {t.UltralyticsTransferred}/{t.UltralyticsTotal} items from pretrained weights");
                     foreach (var (name, reason) in t.Skipped.Take(20)) Console.WriteLine($"  skipped {name}: {reason}");
                     if (t.Skipped.Count > 20) Console.WriteLine($"  … and {t.Skipped.Count - 20} more");
                 }

@@ -8,7 +8,7 @@ namespace GhostYolo.Data;
 /// <summary>
 /// The verified images of one split with their labels (ultralytics <c>YOLODataset.cache_labels</c>/<c>get_labels</c>,
 /// training.md §1.4–1.5). Corrupt pairs are dropped and counted; missing or empty labels are background images.
-/// Results are cached in a JSON file next to the labels (<c>labels/train.cache</c>), reused only while every image
+/// Results are cached in a JSON file next to the labels (<c>labels/train.ghostyolo.cache</c>), reused only while every image
 /// and label file keeps its path, size and modification time.
 /// </summary>
 public sealed class LabelIndex
@@ -56,6 +56,13 @@ public sealed class LabelIndex
         return index;
     }
 
+    /// <summary>
+    /// The cache file beside the label folder: <c>labels/train.ghostyolo.cache</c>. Not <c>labels/train.cache</c>, which is
+    /// where ultralytics and yolov5 keep their own (numpy pickle) caches: one dataset serves all three tools, and
+    /// GhostYolo neither reads nor overwrites theirs.
+    /// </summary>
+    public const string CacheSuffix = ".ghostyolo.cache";
+
     /// <summary>Verifies <paramref name="imagePaths"/> (sorted) against <paramref name="nc"/> classes, using the cache when valid.</summary>
     public static LabelIndex Scan(IReadOnlyList<string> imagePaths, int nc, ILogger? logger = null, CancellationToken ct = default,
         IProgress<(int Done, int Total)>? progress = null)
@@ -63,7 +70,7 @@ public sealed class LabelIndex
         if (imagePaths.Count == 0)
             return new LabelIndex { Images = [], Found = 0, Missing = 0, Empty = 0, Corrupt = 0, Problems = [], Directory = "" };
         string labelDir = Path.GetDirectoryName(ImageFiles.LabelPathFor(imagePaths[0]))!;
-        string cachePath = labelDir.TrimEnd(Path.DirectorySeparatorChar) + ".cache";
+        string cachePath = labelDir.TrimEnd(Path.DirectorySeparatorChar) + CacheSuffix;
         string hash = Hash(imagePaths, nc);
 
         if (TryLoadCache(cachePath, hash, labelDir, logger) is { } cached) return cached;

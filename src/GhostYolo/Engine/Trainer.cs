@@ -205,20 +205,23 @@ public sealed class Trainer(ILogger? logger = null)
         DetectionModel model;
         TransferReport? transfer = null;
         if (resume is not null) model = resume.BuildModel();
-        else if (Checkpoint.IsCheckpoint(o.Model))
+        else if (WeightsFile.IsWeightsFile(o.Model) && File.Exists(o.Model))
         {
-            using var ckpt = Checkpoint.Load(o.Model);
-            var def = ModelDefinition.Parse(ckpt.Info.ModelYaml, ckpt.Info.ModelName, ckpt.Info.Scale, nc) with { DisplayName = ckpt.Info.ModelName };
+            // A checkpoint as the model (GhostYolo's, ultralytics' or yolov5's): its architecture with the dataset's classes.
+            using var ckpt = WeightsFile.ReadCheckpoint(o.Model);
+            var def = ModelDefinition.Parse(ckpt.Info.ModelYaml, o.Model, ckpt.Info.Scale, nc) with { DisplayName = ckpt.Info.ModelName };
             model = new ModelBuilder().Build(def);
             transfer = Checkpoint.LoadInto(model, ckpt.Weights, strict: false);
         }
         else model = new ModelBuilder().Build(o.Model, nc);
         if (o.Weights is not null && resume is null)
         {
-            using var w = Checkpoint.Load(o.Weights);
-            transfer = Checkpoint.LoadInto(model, w.Weights, strict: false);
-            logger?.LogInformation("Transferred {Count}/{Total} items from {Weights}", transfer.Transferred.Count, transfer.Transferred.Count + transfer.Skipped.Count, o.Weights);
+            var weights = WeightsFile.ReadWeights(o.Weights);
+            try { transfer = Checkpoint.LoadInto(model, weights, strict: false); }
+            finally { foreach (var t in weights.Values) t.Dispose(); }
         }
+        if (transfer is not null)
+            logger?.LogInformation("Transferred {Count}/{Total} items from {Weights}", transfer.UltralyticsTransferred, transfer.UltralyticsTotal, o.Weights ?? o.Model);
         model.to(device);
         // NHWC weights and activations: ~1.3× faster training steps on CPU (oneDNN); before the optimizer captures parameters.
         model.ToChannelsLast();

@@ -132,7 +132,14 @@ public sealed class Checkpoint : IDisposable
         }
         // Batch counters (num_batches_tracked) are not kept by our BatchNorms (see Activations.BatchNorm): not a mismatch.
         var unused = weights.Keys.Where(k => !target.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-        return new TransferReport(transferred, skipped, unused);
+        var batchNorms = target.Keys.Where(k => k.EndsWith(".running_var", StringComparison.Ordinal))
+            .Select(k => k[..^"running_var".Length]).ToList();
+        return new TransferReport(transferred, skipped, unused)
+        {
+            BatchNorms = batchNorms.Count,
+            // A counter is a scalar: ultralytics transfers it even when the BatchNorm's other tensors changed shape.
+            BatchCountersInFile = batchNorms.Count(p => weights.ContainsKey(p + "num_batches_tracked")),
+        };
     }
 
     public void Dispose()
@@ -142,4 +149,15 @@ public sealed class Checkpoint : IDisposable
 }
 
 /// <summary>What <c>--weights</c> transferred into a (possibly different) model, and why the rest was skipped.</summary>
-public sealed record TransferReport(IReadOnlyList<string> Transferred, IReadOnlyList<(string Name, string Reason)> Skipped, IReadOnlyList<string> Unused);
+public sealed record TransferReport(IReadOnlyList<string> Transferred, IReadOnlyList<(string Name, string Reason)> Skipped, IReadOnlyList<string> Unused)
+{
+    /// <summary>BatchNorms of the model, and how many of them found a <c>num_batches_tracked</c> counter in the file.</summary>
+    public int BatchNorms { get; init; }
+    public int BatchCountersInFile { get; init; }
+
+    /// <summary>ultralytics' "Transferred N/M items" numerator: it counts the PyTorch state dict, where every BatchNorm has a
+    /// <c>num_batches_tracked</c> counter (GhostYolo's BatchNorms keep none), so counters found in the file count too.</summary>
+    public int UltralyticsTransferred => Transferred.Count + BatchCountersInFile;
+    /// <summary>ultralytics' denominator: the model's state-dict entries including one counter per BatchNorm.</summary>
+    public int UltralyticsTotal => Transferred.Count + Skipped.Count + BatchNorms;
+}

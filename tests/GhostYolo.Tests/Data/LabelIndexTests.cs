@@ -83,7 +83,7 @@ public class LabelIndexTests
         var paths = ImageFiles.ExpandAll([d.File("images/train")]);
         var first = LabelIndex.Scan(paths, 1);
         Assert.False(first.FromCache);
-        Assert.Equal(d.File("labels/train.cache"), first.CachePath);
+        Assert.Equal(d.File("labels/train.ghostyolo.cache"), first.CachePath);
         Assert.True(File.Exists(first.CachePath));
 
         var second = LabelIndex.Scan(paths, 1);
@@ -113,6 +113,22 @@ public class LabelIndexTests
     }
 
     [Fact]
+    public void Other_tools_caches_are_left_alone()
+    {
+        using var d = new TempDir();
+        Img(d, "a"); Lbl(d, "a", "0 0.5 0.5 0.2 0.4\n");
+        // ultralytics 8.2 and yolov5 keep a numpy pickle at labels/train.cache; GhostYolo must neither read nor overwrite it.
+        var theirs = d.Text("labels/train.cache", "not a GhostYolo cache");
+        var paths = ImageFiles.ExpandAll([d.File("images/train")]);
+        var index = LabelIndex.Scan(paths, 1);
+        Assert.Equal(1, index.Found);
+        Assert.NotEqual(theirs, index.CachePath);
+        Assert.Equal("not a GhostYolo cache", File.ReadAllText(theirs));
+        Assert.True(LabelIndex.Scan(paths, 1).FromCache);
+        Assert.Equal("not a GhostYolo cache", File.ReadAllText(theirs));
+    }
+
+    [Fact]
     public void Scan_FromDefinition_UsesSplitFolders()
     {
         using var d = new TempDir();
@@ -120,7 +136,7 @@ public class LabelIndexTests
         d.Image("images/val/v.jpg", 30, 30);
         var def = DatasetDefinition.Load(d.Text("data.yaml", "train: images/train\nval: images/val\nnames: [x]\n"));
         var val = LabelIndex.Scan(def, "val");
-        Assert.Equal(d.File("labels/val.cache"), val.CachePath);
+        Assert.Equal(d.File("labels/val.ghostyolo.cache"), val.CachePath);
         Assert.Equal((0, 1, 0), (val.Found, val.Missing, val.Corrupt));
     }
 }
