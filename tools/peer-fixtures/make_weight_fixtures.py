@@ -231,10 +231,11 @@ def ul_steps(a, out, env, data_yaml):
     if (out / "ul-v8-tiny-last.pt").exists():
         ul_expect(out / "ul-v8-tiny-last.pt", "ul-v8-tiny-last", out, cases[:1])
 
-    sd = model.float().state_dict()
+    # fp16, the checkpoint's own precision (exact, and half the bytes of fp32); BatchNorm counters stay int64
+    sd = {k: (v.half() if v.is_floating_point() else v) for k, v in model.float().state_dict().items()}
     torch.save(sd, out / "ul-v8-tiny.state_dict.pt")
     write_safetensors(out / "ul-v8-tiny.safetensors", sd, {
-        "format": "pt", "source": "ul-v8-tiny.pt (ultralytics 8.2.103 best.pt) state_dict, fp32",
+        "format": "pt", "source": "ul-v8-tiny.pt (ultralytics 8.2.103 best.pt) state_dict, fp16 (the checkpoint's own precision)",
         "yaml": "tiny-v8.yaml", "nc": model.nc, "names": json.dumps({str(k): v for k, v in model.names.items()}),
         "stride": json.dumps([float(s) for s in model.stride])})
 
@@ -490,7 +491,7 @@ def readme(out, notes, data_yaml):
         ("ul-v8-tiny.output.bin", "ultralytics output (1,7,84) float32 LE"),
         ("ul-v8-tiny.h96w64.input.bin", "input (1,3,96,64) float32 LE"),
         ("ul-v8-tiny.h96w64.output.bin", "ultralytics output (1,7,126) float32 LE"),
-        ("ul-v8-tiny.state_dict.pt", "torch.save(model.float().state_dict()) of ul-v8-tiny.pt (fp32, "
+        ("ul-v8-tiny.state_dict.pt", "torch.save(state_dict in fp16) of ul-v8-tiny.pt (the checkpoint's own fp16 values, "
          "with num_batches_tracked int64)"),
         ("ul-v8-tiny.safetensors", "the same state_dict written by make_weight_fixtures.py's own "
          "json+struct writer (F32 / I64, __metadata__ with nc, names, stride)"),

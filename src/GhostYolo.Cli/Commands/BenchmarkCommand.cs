@@ -23,13 +23,13 @@ public static class BenchmarkCommand
 
     public static Command Create()
     {
-        var models = new Argument<string[]>("models") { Description = "Model YAMLs (default: YOLOv8n, its Ghost/GhostV2/G-Ghost/FasterNet variants, YOLOv5n)", Arity = ArgumentArity.ZeroOrMore };
+        var models = new Argument<string[]>("models") { Description = "Model YAMLs or files (.gyt, .pt, .safetensors, .onnx); default: YOLOv8n, its Ghost/GhostV2/G-Ghost/FasterNet variants, YOLOv5n", Arity = ArgumentArity.ZeroOrMore };
         var imgsz = CommonOptions.ImgSz();
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts", DefaultValueFactory = _ => "1,2" };
         var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
         var runtime = new Option<string>("--runtime") { Description = "Comma-separated: auto, torch, onnx (auto = ONNX Runtime for fp32 where the model exports)", DefaultValueFactory = _ => "auto" };
         var batch = new Option<int>("--batch") { Description = "Batch size for forward latency", DefaultValueFactory = _ => 1 };
-        var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect", DefaultValueFactory = _ => "forward" };
+        var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect, load (time to read and build each model file)", DefaultValueFactory = _ => "forward" };
         var runs = new Option<int>("--runs") { Description = "Timed passes per forward measurement", DefaultValueFactory = _ => 20 };
         var trainImgsz = new Option<int>("--train-imgsz") { Description = "Image size for --what train", DefaultValueFactory = _ => 320 };
         var trainBatch = new Option<int>("--train-batch") { Description = "Batch size for --what train", DefaultValueFactory = _ => 16 };
@@ -81,6 +81,13 @@ public static class BenchmarkCommand
                 Console.WriteLine("Loader throughput: mosaic training batches of 16 (workers = thread counts)");
                 Console.Write(LoaderBenchmark.Format(rows));
                 Directory.Delete(dir, true);
+            }
+            if (whats.Contains("load"))
+            {
+                var rows = list.Select(model => LoadBenchmark.Run(model)).ToList();
+                Print("Model load: read the file, rebuild the model, load the weights (in process)",
+                    ["model", "size_mb", "first_ms", "median_ms"],
+                    rows.Select(x => new[] { x.Model, F(x.Bytes / 1e6, "F1"), F(x.FirstMs, "F0"), F(x.MedianMs, "F0") }), fmt);
             }
             if (whats.Contains("detect"))
             {

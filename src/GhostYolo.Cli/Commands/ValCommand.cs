@@ -27,9 +27,14 @@ public static class ValCommand
         var workers = new Option<int>("--workers") { Description = "Data-loading threads", DefaultValueFactory = _ => 2 };
         var singleCls = new Option<bool>("--single-cls") { Description = "Treat the dataset as one class" };
         var threads = CommonOptions.Threads();
+        var rect = new Option<bool>("--rect")
+        {
+            Description = "Rectangular batches padded by half a stride, as ultralytics validates a .pt (--rect false: square letterbox at imgsz, as for a fixed-size ONNX file)",
+            DefaultValueFactory = _ => true,
+        };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 model and inputs where the CPU supports it; NMS and metrics stay fp32)", DefaultValueFactory = _ => "fp32" };
         var cmd = new Command("val", "Validate a detector: P, R, mAP50, mAP50-95 overall and per class")
-            { model, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision };
+            { model, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision, rect };
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -52,7 +57,7 @@ public static class ValCommand
                 Console.WriteLine($"ONNX Runtime: {modelPath} ({(runner.FixedSize is { } f ? $"{f.H}×{f.W}" : "any size")}, {(runner.FixedBatch is { } b ? $"batch {b}" : "dynamic batch")})");
                 int size = runner.FixedSize is { } fs ? Math.Max(fs.H, fs.W) : r.GetValue(imgsz) ?? 640;
                 using var loader = Loaders.Val(dataset, r.GetValue(split)!, size, runner.FixedBatch ?? r.GetValue(batch), r.GetValue(workers),
-                    runner.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: runner.FixedSize is null);
+                    runner.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: runner.FixedSize is null && r.GetValue(rect));
                 result = new Validator().Run(runner, loader, names, options, progress: null, ct: ct);
             }
             else
@@ -68,7 +73,7 @@ public static class ValCommand
                 if (m.PrepareForInference(requested) != requested)
                     Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
                 using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
-                    (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct);
+                    (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: r.GetValue(rect));
                 result = new Validator().Run(m, loader, names, options, progress: null, ct: ct);
             }
             Console.WriteLine(ValTable.Header);

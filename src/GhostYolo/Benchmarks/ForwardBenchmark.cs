@@ -50,6 +50,22 @@ public static class ForwardBenchmark
         int batch, int runs, int? nc, CancellationToken ct)
     {
         if (runtime == InferenceRuntime.Onnx && precision != Precision.Fp32) yield break;
+        if (Onnx.OnnxModelFile.IsOnnx(name))
+        {
+            // An ONNX file (ultralytics' or GhostYolo's export) runs only on ONNX Runtime, fp32, at its own input size.
+            if (precision != Precision.Fp32 || runtime == InferenceRuntime.Torch) yield break;
+            foreach (var t in threads)
+            {
+                ct.ThrowIfCancellationRequested();
+                torch.set_num_threads(t);
+                using var file = new Onnx.OnnxModelFile(name, t);
+                int size = file.FixedSize is { } f ? Math.Max(f.H, f.W) : imgsz;
+                using var runner = InferenceRunner.FromOnnxFile(file);
+                var latency = LatencyMeter.Measure(runner.Run, 3, size, runs, warmup: 3, batch: file.FixedBatch ?? batch);
+                yield return new ForwardRow(Path.GetFileName(name), double.NaN, 0, t, precision, InferenceRuntime.Onnx, latency);
+            }
+            yield break;
+        }
         using var model = Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, nc).Model;
         var profile = ModelProfile.Measure(model, imgsz);
         foreach (var t in threads)
