@@ -6,7 +6,7 @@ namespace GhostYolo.Weights;
 
 /// <summary>
 /// Reads a pickled <c>torch.nn.Module</c> (an attribute bag from <see cref="TorchArchive"/>) the way PyTorch's
-/// <c>state_dict()</c> does: parameters, then persistent buffers, then children, with dotted names.
+/// <c>state_dict()</c> does: parameters, persistent buffers and children's, with dotted names (order not kept).
 /// </summary>
 public static class PyModuleTree
 {
@@ -34,10 +34,9 @@ public static class PyModuleTree
             if (value is ClassDict child) Collect(child, prefix + name + ".", into);
     }
 
-    /// <summary>A Python dict's items, in insertion order for an OrderedDict.</summary>
+    /// <summary>A Python dict's items (in no particular order).</summary>
     public static IEnumerable<(string Name, object? Value)> Items(object? dict) => dict switch
     {
-        PyOrderedDict o => o.OrderedKeys.Select(k => (k.ToString()!, o[k])),
         IDictionary d => d.Keys.Cast<object>().Select(k => (k.ToString()!, d[k])),
         _ => [],
     };

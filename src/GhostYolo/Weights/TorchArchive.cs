@@ -9,7 +9,7 @@ namespace GhostYolo.Weights;
 
 /// <summary>
 /// Reads a <c>torch.save</c> zip (a state dict, or a whole pickled checkpoint as ultralytics and yolov5 write them) into
-/// plain .NET values: dicts are <see cref="Hashtable"/>s (<see cref="PyOrderedDict"/> keeps order), lists
+/// plain .NET values: dicts are <see cref="Hashtable"/>s (order is not kept), lists
 /// <see cref="ArrayList"/>s, tuples <c>object[]</c>, tensors TorchSharp tensors, and module objects Razorvine
 /// <see cref="ClassDict"/> attribute bags. The pickle's globals are checked against <see cref="PickleAllowList"/> first,
 /// and nothing from the file is ever executed.
@@ -165,29 +165,10 @@ public static class TorchArchive
     }
 }
 
-/// <summary>A Python <c>collections.OrderedDict</c>: a <see cref="Hashtable"/> that remembers insertion order.</summary>
+/// <summary>A Python <c>collections.OrderedDict</c> as a <see cref="Hashtable"/>. Insertion order is not kept: Razorvine's
+/// SETITEMS inserts each batch of items in reverse, and nothing here depends on order (tensors are matched by name).</summary>
 public sealed class PyOrderedDict : Hashtable
 {
-    private readonly List<object> _order = [];
-
-    public IEnumerable<object> OrderedKeys => _order;
-
-    public override object? this[object key]
-    {
-        get => base[key];
-        set
-        {
-            if (!ContainsKey(key)) _order.Add(key);
-            base[key] = value;
-        }
-    }
-
-    public override void Add(object key, object? value)
-    {
-        base.Add(key, value);
-        _order.Add(key);
-    }
-
     /// <summary>State set by pickle's BUILD (torch state dicts carry <c>_metadata</c>); not needed here.</summary>
     public void __setstate__(Hashtable state) { }
 }

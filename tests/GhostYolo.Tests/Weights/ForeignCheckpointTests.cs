@@ -93,6 +93,40 @@ public class ForeignCheckpointTests
         Assert.Contains("--model yolov8n.yaml --weights", e.Message);
     }
 
+    /// <remarks>The fixture was written with torch 1.13:
+    /// <code>
+    /// m = nn.Sequential(nn.Conv2d(3, 4, 1)); m.yaml = {..., "backbone": [[-1, 1, "Conv", [64, 3, 2]], [-1, 2, "C3k2", [256, False, 0.25]],
+    ///     [-1, 1, "SPPF", [1024, 5]], [-1, 2, "C2PSA", [1024]]], "head": [[[0, 3], 1, "Detect", ["nc"]]]}; m.names = {0: "a", 1: "b"}
+    /// torch.save({"model": m.half(), "epoch": -1}, "yolo11-standin.pt")
+    /// </code></remarks>
+    [Fact]
+    public void A_checkpoint_with_modules_ghostyolo_lacks_names_them_and_their_layers()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(WeightFixtures.File("yolo11-standin.pt"), CPU));
+        Assert.Contains("yolo11-standin.pt", e.Message);
+        Assert.Contains("C3k2, C2PSA", e.Message);
+        Assert.Contains("layers 1, 3", e.Message);
+    }
+
+    /// <remarks>The fixture (torch 1.13, numpy 1.24):
+    /// <code>
+    /// ema = nn.Sequential(nn.Conv2d(3, 4, 1), nn.BatchNorm2d(4)); opt = torch.optim.SGD(ema.parameters(), lr=0.01, momentum=0.9)
+    /// ema(torch.rand(2, 3, 8, 8)).sum().backward(); opt.step()
+    /// torch.save({"epoch": 3, "best_fitness": np.array([0.5]), "fitness": np.float64(0.25), "model": None, "ema": ema.half(),
+    ///             "updates": 12, "optimizer": opt.state_dict(), "opt": {"imgsz": 96, "hyp": {"lr0": 0.01}}}, "last-standin.pt")
+    /// </code></remarks>
+    [Fact]
+    public void A_mid_run_last_pt_gives_its_ema_weights_past_numpy_values_and_optimizer_state()
+    {
+        var weights = WeightsFile.ReadWeights(WeightFixtures.File("last-standin.pt"));
+        Assert.Equal(["0.bias", "0.weight", "1.bias", "1.num_batches_tracked", "1.running_mean", "1.running_var", "1.weight"], weights.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ScalarType.Float16, weights["0.weight"].dtype);
+        Assert.Equal([4L, 3, 1, 1], weights["0.weight"].shape);
+        Assert.Equal(new[] { -0.004322052001953125, 0.309814453125, -0.47509765625, -0.4248046875 },
+            weights["0.weight"].to(ScalarType.Float64).flatten()[..4].data<double>().ToArray());
+        Assert.Equal(ScalarType.Int64, weights["1.num_batches_tracked"].dtype);
+    }
+
     [Fact]
     public void Every_storage_kind_reads_back_with_its_dtype_shape_and_values()
     {
