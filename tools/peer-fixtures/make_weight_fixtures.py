@@ -226,7 +226,7 @@ def ul_steps(a, out, env, data_yaml):
     cases = [("", (64, 64)), (".h96w64", (96, 64))]
     model, ckpt, doc = ul_expect(out / "ul-v8-tiny.pt", "ul-v8-tiny", out, cases, extra={
         "also_valid_for": ["ul-v8-tiny.state_dict.pt", "ul-v8-tiny.safetensors"],
-        "state_dict_note": "same weights as ul-v8-tiny.pt (fp16 in the checkpoint, widened to fp32 exactly); "
+        "state_dict_note": "same weights as ul-v8-tiny.pt (fp16 in the checkpoint and in the state_dict / safetensors); "
                            "build DetectionModel('tiny-v8.yaml', nc=3) and load the state_dict to reproduce"})
     if (out / "ul-v8-tiny-last.pt").exists():
         ul_expect(out / "ul-v8-tiny-last.pt", "ul-v8-tiny-last", out, cases[:1])
@@ -494,7 +494,7 @@ def readme(out, notes, data_yaml):
         ("ul-v8-tiny.state_dict.pt", "torch.save(state_dict in fp16) of ul-v8-tiny.pt (the checkpoint's own fp16 values, "
          "with num_batches_tracked int64)"),
         ("ul-v8-tiny.safetensors", "the same state_dict written by make_weight_fixtures.py's own "
-         "json+struct writer (F32 / I64, __metadata__ with nc, names, stride)"),
+         "json+struct writer (F16 / I64, __metadata__ with nc, names, stride)"),
         ("ul-v8-tiny.onnx", "`yolo export model=ul-v8-tiny.pt format=onnx imgsz=64 simplify=False` (fused, "
          "static 1x3x64x64, opset in ul-v8-tiny.onnx.json)"),
         ("ul-v8-tiny.onnx.json", "ONNX opset, inputs/outputs, metadata_props, expected output"),
