@@ -75,7 +75,7 @@ public static class Exporter
             }
             case ExportFormat.Safetensors:
             {
-                var state = StateDict(model, o.Half, withBatchCounters: false);
+                var state = StateDict(model, o.Half, withBatchCounters: true);
                 SafetensorsFile.Write(path, state, SafetensorsMetadata(loaded, model, imgsz));
                 tensors = state.Count;
                 foreach (var t in state.Values) t.Dispose();
@@ -114,7 +114,7 @@ public static class Exporter
 
     /// <summary>The model's state dict under ultralytics' names, in module order. With <paramref name="withBatchCounters"/>
     /// every BatchNorm gets the <c>num_batches_tracked</c> counter PyTorch's BatchNorm2d keeps (GhostYolo's does not), so
-    /// <c>load_state_dict</c> in strict mode finds every key it expects.</summary>
+    /// PyTorch's <c>load_state_dict</c> in strict mode finds every key it expects in either file format.</summary>
     internal static Dictionary<string, Tensor> StateDict(DetectionModel model, bool half, bool withBatchCounters)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
