@@ -9,11 +9,14 @@ namespace GhostYolo.Engine;
 /// <summary>One detection in original-image pixels (a row of ultralytics <c>Results.boxes.data</c>: x1, y1, x2, y2, conf, cls).</summary>
 public readonly record struct Detection(float X1, float Y1, float X2, float Y2, float Score, int Class)
 {
+    /// <summary>The track this box belongs to when a tracker ran (ultralytics <c>boxes.id</c>); null for plain detection.</summary>
+    public int? TrackId { get; init; }
+
     public float Width => X2 - X1;
     public float Height => Y2 - Y1;
 
     /// <summary>The box as the drawing code takes it (confidence omitted when <paramref name="withConfidence"/> is false).</summary>
-    public DrawBox ToDrawBox(bool withConfidence = true) => new(X1, Y1, X2, Y2, Class, withConfidence ? Score : null);
+    public DrawBox ToDrawBox(bool withConfidence = true) => new(X1, Y1, X2, Y2, Class, withConfidence ? Score : null, TrackId);
 }
 
 /// <summary>Milliseconds spent on one frame per stage (batched stages are divided by the batch size, as ultralytics does).</summary>
@@ -64,8 +67,12 @@ public sealed class FrameResult : IDisposable
     public (int H, int W) InputShape { get; }
     /// <summary>Frames in the forward pass this frame was part of.</summary>
     public int BatchSize { get; }
-    /// <summary>Detections sorted by descending score.</summary>
-    public IReadOnlyList<Detection> Detections { get; }
+    /// <summary>Detections sorted by descending score; after tracking, the tracked boxes with their IDs.</summary>
+    public IReadOnlyList<Detection> Detections { get; internal set; }
+    /// <summary>After tracking with trails: each live track's recent box centres, for drawing.</summary>
+    public IReadOnlyList<(int TrackId, IReadOnlyList<Point> Points)>? Trails { get; internal set; }
+    /// <summary>After tracking with a counting line: the line and its totals so far, for drawing.</summary>
+    public (Point A, Point B, int In, int Out)? CountLine { get; internal set; }
     public FrameTimings Timings { get; }
 
     /// <summary>The original BGR frame; valid until the enumeration moves on (or until disposed, once taken).</summary>

@@ -3,8 +3,8 @@ using OpenCvSharp;
 
 namespace GhostYolo.Visual;
 
-/// <summary>A box to draw: corners in image pixels, class and optional confidence.</summary>
-public readonly record struct DrawBox(float X1, float Y1, float X2, float Y2, int Class, float? Confidence = null);
+/// <summary>A box to draw: corners in image pixels, class, optional confidence and track ID (colour and "id:7" prefix).</summary>
+public readonly record struct DrawBox(float X1, float Y1, float X2, float Y2, int Class, float? Confidence = null, int? TrackId = null);
 
 /// <summary>
 /// Box and label drawing on OpenCV images the way ultralytics' <c>Annotator</c> does (cv2 path, training.md §7):
@@ -38,7 +38,8 @@ public static class Drawing
     }
 
     /// <summary>
-    /// Draws detections in reverse order (lowest score first, so the best ends on top), palette colour per class.
+    /// Draws detections in reverse order (lowest score first, so the best ends on top), palette colour per class — or per
+    /// track ID for tracked boxes, labelled <c>id:7 square 0.91</c> as ultralytics labels them.
     /// <paramref name="lineWidth"/> null = <see cref="LineWidth"/> of the image.
     /// </summary>
     public static void Boxes(Mat img, IReadOnlyList<DrawBox> boxes, IReadOnlyList<string> names, int? lineWidth = null, bool labels = true, bool confidences = true)
@@ -48,8 +49,28 @@ public static class Drawing
         {
             var b = boxes[i];
             string name = b.Class >= 0 && b.Class < names.Count ? names[b.Class] : b.Class.ToString(CultureInfo.InvariantCulture);
-            string? label = labels ? Label(name, confidences ? b.Confidence : null) : null;
-            BoxLabel(img, b.X1, b.Y1, b.X2, b.Y2, label, Palette.Bgr(b.Class), Palette.TextColor(b.Class), lw);
+            string? label = labels ? (b.TrackId is { } id ? $"id:{id} " : "") + Label(name, confidences ? b.Confidence : null) : null;
+            int colour = b.TrackId ?? b.Class;
+            BoxLabel(img, b.X1, b.Y1, b.X2, b.Y2, label, Palette.Bgr(colour), Palette.TextColor(colour), lw);
         }
+    }
+
+    /// <summary>Each track's recent centres as a polyline in its box colour (ultralytics' track trails).</summary>
+    public static void Trails(Mat img, IReadOnlyList<(int TrackId, IReadOnlyList<Point> Points)> trails, int? lineWidth = null)
+    {
+        int lw = lineWidth ?? LineWidth(img.Rows, img.Cols);
+        foreach (var (id, points) in trails)
+            if (points.Count > 1) Cv2.Polylines(img, [points], false, Palette.Bgr(id), lw, LineTypes.AntiAlias);
+    }
+
+    /// <summary>A counting line with its in / out totals beside its first end.</summary>
+    public static void CountLine(Mat img, Point a, Point b, int inCount, int outCount, int? lineWidth = null)
+    {
+        int lw = lineWidth ?? LineWidth(img.Rows, img.Cols);
+        var colour = new Scalar(255, 0, 255);
+        Cv2.Line(img, a, b, colour, lw, LineTypes.AntiAlias);
+        var text = string.Create(CultureInfo.InvariantCulture, $"in {inCount}  out {outCount}");
+        var at = new Point(Math.Clamp(a.X, 0, Math.Max(img.Cols - 120, 0)), Math.Clamp(a.Y - 6, 14, img.Rows - 2));
+        Cv2.PutText(img, text, at, HersheyFonts.HersheySimplex, lw / 3.0, colour, Math.Max(lw - 1, 1), LineTypes.AntiAlias);
     }
 }

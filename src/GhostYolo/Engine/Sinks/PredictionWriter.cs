@@ -128,6 +128,8 @@ public sealed class PredictionWriter : IDisposable
             Interlocked.Increment(ref _labels);
         }
         if (!_options.Save && _window is null) return;
+        if (r.Trails is { } trails) Drawing.Trails(image, trails, _options.LineWidth);
+        if (r.CountLine is { } line) Drawing.CountLine(image, line.A, line.B, line.In, line.Out, _options.LineWidth);
         Drawing.Boxes(image, r.Detections.Select(d => d.ToDrawBox()).ToList(), _names, _options.LineWidth,
             labels: !_options.HideLabels, confidences: !_options.HideConf);
         if (_options.Save)
