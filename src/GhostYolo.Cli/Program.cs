@@ -6,6 +6,7 @@ var root = new RootCommand("GhostYolo: YOLOv5/YOLOv8 detectors with Ghost, Ghost
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ValCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
+root.Subcommands.Add(TrackCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());

@@ -29,7 +29,7 @@ public static class BenchmarkCommand
         var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
         var runtime = new Option<string>("--runtime") { Description = "Comma-separated: auto, torch, onnx (auto = ONNX Runtime for fp32 where the model exports)", DefaultValueFactory = _ => "auto" };
         var batch = new Option<int>("--batch") { Description = "Batch size for forward latency", DefaultValueFactory = _ => 1 };
-        var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect, load (time to read and build each model file)", DefaultValueFactory = _ => "forward" };
+        var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect, load (time to read and build each model file), track (detect vs detect + ByteTrack / BoT-SORT), track-memory (RSS over a 10,000-frame stream)", DefaultValueFactory = _ => "forward" };
         var runs = new Option<int>("--runs") { Description = "Timed passes per forward measurement", DefaultValueFactory = _ => 20 };
         var trainImgsz = new Option<int>("--train-imgsz") { Description = "Image size for --what train", DefaultValueFactory = _ => 320 };
         var trainBatch = new Option<int>("--train-batch") { Description = "Batch size for --what train", DefaultValueFactory = _ => 16 };
@@ -88,6 +88,22 @@ public static class BenchmarkCommand
                 Print("Model load: read the file, rebuild the model, load the weights (in process)",
                     ["model", "size_mb", "first_ms", "median_ms"],
                     rows.Select(x => new[] { x.Model, F(x.Bytes / 1e6, "F1"), F(x.FirstMs, "F0"), F(x.MedianMs, "F0") }), fmt);
+            }
+            if (whats.Contains("track"))
+            {
+                var video = EnsureVideo();
+                var rows = list.SelectMany(model => threadList.SelectMany(t => TrackBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz), ct: ct))).ToList();
+                Print($"Tracking on {video} at {r.GetValue(imgsz)}: detect pipeline alone and with each tracker (conf 0.1, medians of 3 interleaved rounds)",
+                    ["model", "tracker", "threads", "dets_per_frame", "end_to_end_fps", "overhead", "tracker_ms_per_frame"],
+                    rows.Select(x => new[] { x.Model, x.Tracker, x.Threads.ToString(), F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), x.Tracker == "none" ? "-" : F(x.Overhead, "P1"), F(x.TrackerMsPerFrame, "F2") }), fmt);
+            }
+            if (whats.Contains("track-memory"))
+            {
+                var video = EnsureVideo();
+                var rows = list.Select(model => TrackBenchmark.Memory(model, video, imgsz: r.GetValue(imgsz), ct: ct)).ToList();
+                Print("Tracking memory over a long stream (the video in a loop, ByteTrack, trails of 30)",
+                    ["model", "tracker", "frames", "tracks", "rss_1k_mb", "rss_end_mb", "growth"],
+                    rows.Select(x => new[] { x.Model, x.Tracker, x.Frames.ToString(), x.Tracks.ToString(), x.RssAt1kMb.ToString(), x.RssAtEndMb.ToString(), F(x.Growth, "P1") }), fmt);
             }
             if (whats.Contains("detect"))
             {

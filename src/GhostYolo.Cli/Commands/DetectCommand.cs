@@ -16,9 +16,13 @@ namespace GhostYolo.Cli.Commands;
 /// </summary>
 public static class DetectCommand
 {
-    public static Command Create()
+    public static Command Create() => Create(track: false);
+
+    /// <summary>The detect command, or with <paramref name="track"/> the track command: the same sources, sinks, precision and
+    /// runtime options on the same streaming pipeline, plus the tracker and its outputs (<see cref="TrackArguments"/>).</summary>
+    internal static Command Create(bool track)
     {
-        var d = new PredictOptions();
+        var d = track ? new PredictOptions { Conf = TrackArguments.DefaultConf, Name = "track" } : new PredictOptions();
         var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors), ONNX file, or model YAML (random weights)", Required = true };
         var source = new Option<string>("--source") { Description = "Image, folder, glob, .txt list, video, webcam index (0) or stream URL", Required = true };
         var imgsz = CommonOptions.ModelImgSz();
@@ -44,11 +48,12 @@ public static class DetectCommand
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
         var half = new Option<bool>("--half") { Description = "Same as --precision bf16" };
         var runtime = CommonOptions.Runtime();
-        var cmd = new Command("detect", "Detect objects in images, folders, videos, webcams or streams and save annotated results")
-        {
-            model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
-            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half, runtime,
-        };
+        var cmd = track
+            ? new Command("track", "Track objects through videos, webcams or streams (ByteTrack, BoT-SORT) and save annotated results, MOT files and counts")
+            : new Command("detect", "Detect objects in images, folders, videos, webcams or streams and save annotated results");
+        foreach (var option in new Option[] { model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
+            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half, runtime }) cmd.Options.Add(option);
+        var trackArguments = track ? new TrackArguments(cmd) : null;
         cmd.SetAction(r =>
         {
             try
@@ -66,7 +71,7 @@ public static class DetectCommand
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
-                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc));
+                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc), trackArguments?.Parse(r));
             }
             catch (Exception e) when (CliRunner.IsUserError(e))
             {
@@ -92,7 +97,7 @@ public static class DetectCommand
     }
 
     /// <param name="imgsz">--imgsz; null runs at the size the checkpoint was trained at.</param>
-    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc)
+    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track)
     {
         var torchDevice = CommonOptions.ParseDevice(o.Device);
         // Open the source before loading the model: a missing file or camera is reported at once.
@@ -124,10 +129,15 @@ public static class DetectCommand
         bool interrupted = false;
         string saveDir = RunDirectory.Create(o.Project, o.Name);
         var writer = new PredictionWriter(saveDir, predictor.Names, o);
+        Tracking.TrackingSession? session = null;
+        StreamWriter? motWriter = null;
         try
         {
             bool singleVideo = source is FileSource { Paths.Count: 1 } fs && Data.ImageFiles.IsVideo(fs.Paths[0]);
-            var results = predictor.Predict(source, cts.Token);
+            motWriter = track is null ? null : new StreamWriter(Path.Combine(saveDir, TrackArguments.MotFile));
+            var tracking = track is null ? null : new Tracking.TrackingSession(track.Options, motWriter);
+            session = tracking;
+            var results = tracking is null ? predictor.Predict(source, cts.Token) : tracking.Track(predictor.Predict(source, cts.Token));
             if (singleVideo && AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
                 AnsiConsole.Progress().AutoClear(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -159,6 +169,7 @@ public static class DetectCommand
         finally
         {
             writer.Dispose();
+            motWriter?.Dispose();
             Console.CancelKeyPress -= onCancel;
         }
         double seconds = sw.Elapsed.TotalSeconds;
@@ -172,6 +183,7 @@ public static class DetectCommand
         foreach (var (path, frames) in writer.Videos) Console.WriteLine($"{path}: {frames} frames");
         Console.WriteLine($"Results saved to {saveDir}");
         if (o.SaveTxt) Console.WriteLine($"{writer.LabelsWritten} label{(writer.LabelsWritten == 1 ? "" : "s")} saved to {Path.Combine(saveDir, "labels")}");
+        if (session is not null) TrackArguments.Report(session, track!, saveDir, predictor.Names, stats.Fps);
         return interrupted ? 130 : 0;
     }
 
@@ -189,6 +201,7 @@ public static class DetectCommand
         public int Frames;
         public double Pre, Inf, Post;
         public int LastBatch = 1;
+        public double Fps;
         public (int H, int W) LastShape;
 
         public void Add(FrameResult r)
@@ -199,6 +212,7 @@ public static class DetectCommand
             Post += r.Timings.PostprocessMs;
             LastBatch = r.BatchSize;
             LastShape = r.InputShape;
+            if (r.Fps > 0) Fps = r.Fps;
         }
 
         public string StageLine(FrameResult r) => string.Create(CultureInfo.InvariantCulture,

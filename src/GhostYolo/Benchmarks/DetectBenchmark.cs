@@ -87,8 +87,9 @@ public static class DetectBenchmark
         return n / sw.Elapsed.TotalSeconds;
     }
 
-    private static (int Frames, (int H, int W) Shape, double Fps, double DetsPerFrame, FrameTimings Stages) EndToEnd(
-        Predictor p, string video, string dir, CancellationToken ct)
+    /// <param name="tracking">When given, every frame is tracked on the way to the writer (<c>ghostyolo track</c>'s pipeline).</param>
+    internal static (int Frames, (int H, int W) Shape, double Fps, double DetsPerFrame, FrameTimings Stages) EndToEnd(
+        Predictor p, string video, string dir, CancellationToken ct, Tracking.TrackingSession? tracking = null)
     {
         var sw = Stopwatch.StartNew();
         int frames = 0, dets = 0;
@@ -97,7 +98,8 @@ public static class DetectBenchmark
         using (var source = FrameSources.Open(video, p.Options.VidStride))
         using (var writer = new PredictionWriter(dir, p.Names, p.Options))
         {
-            foreach (var r in p.Predict(source, ct))
+            var results = p.Predict(source, ct);
+            foreach (var r in tracking is null ? results : tracking.Track(results))
             {
                 frames++;
                 dets += r.Detections.Count;
@@ -111,7 +113,7 @@ public static class DetectBenchmark
         return (frames, shape, fps, (double)dets / Math.Max(frames, 1), new FrameTimings(pre / Math.Max(frames, 1), inf / Math.Max(frames, 1), post / Math.Max(frames, 1)));
     }
 
-    private static double Median(List<double> v)
+    internal static double Median(List<double> v)
     {
         var s = v.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;

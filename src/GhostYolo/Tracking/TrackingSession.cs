@@ -30,15 +30,21 @@ public sealed record LineCrossing(int Frame, int TrackId, bool In);
 /// ultralytics; a new video starts the tracker afresh. It also keeps what the track command reports: MOTChallenge rows,
 /// per-track summaries, trails and line crossings.
 /// </summary>
-public sealed class TrackingSession(TrackOptions options, double frameRate = 30)
+/// <param name="mot">Where MOTChallenge rows go as they are made (a long stream keeps no rows in memory); null keeps
+/// them in <see cref="MotRows"/>.</param>
+public sealed class TrackingSession(TrackOptions options, TextWriter? mot = null, double frameRate = 30)
 {
     private readonly ITracker _tracker = Trackers.Create(options.Tracker, frameRate);
     private readonly Dictionary<int, TrackLife> _lives = [];
     private readonly List<string> _mot = [];
     private readonly List<LineCrossing> _crossings = [];
+    private readonly System.Diagnostics.Stopwatch _trackerTime = new();
     private string? _path;
 
-    /// <summary>MOTChallenge result rows <c>frame,id,x,y,w,h,conf,-1,-1,-1</c> (frames from 1).</summary>
+    /// <summary>Time spent inside the tracker itself (association, Kalman, camera-motion compensation).</summary>
+    public TimeSpan TrackerTime => _trackerTime.Elapsed;
+
+    /// <summary>MOTChallenge result rows <c>frame,id,x,y,w,h,conf,-1,-1,-1</c> (frames from 1), when no writer was given.</summary>
     public IReadOnlyList<string> MotRows => _mot;
     public IReadOnlyList<LineCrossing> Crossings => _crossings;
     public int CountIn => _crossings.Count(c => c.In);
@@ -66,8 +72,9 @@ public sealed class TrackingSession(TrackOptions options, double frameRate = 30)
             _path = r.Path;
             foreach (var life in _lives.Values) life.Centres.Clear();
         }
-        if (r.Detections.Count > 0) r.Detections = _tracker.Update(r.Detections, r.Image);
-        else r.Detections = [];
+        _trackerTime.Start();
+        r.Detections = r.Detections.Count > 0 ? _tracker.Update(r.Detections, r.Image) : [];
+        _trackerTime.Stop();
         int frame = r.FrameIndex + 1;
         foreach (var d in r.Detections)
         {
@@ -79,8 +86,10 @@ public sealed class TrackingSession(TrackOptions options, double frameRate = 30)
                 _crossings.Add(new LineCrossing(frame, id, inward));
             life.Centres.Add(centre);
             if (life.Centres.Count > Math.Max(options.Trails, 1)) life.Centres.RemoveAt(0);
-            _mot.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{frame},{id},{d.X1:F2},{d.Y1:F2},{d.X2 - d.X1:F2},{d.Y2 - d.Y1:F2},{d.Score:F4},-1,-1,-1"));
+            var row = string.Create(CultureInfo.InvariantCulture,
+                $"{frame},{id},{d.X1:F2},{d.Y1:F2},{d.X2 - d.X1:F2},{d.Y2 - d.Y1:F2},{d.Score:F4},-1,-1,-1");
+            if (mot is null) _mot.Add(row);
+            else mot.WriteLine(row);
         }
         if (options.Trails > 0)
             r.Trails = r.Detections.Select(d => (d.TrackId!.Value, (IReadOnlyList<Point>)_lives[d.TrackId!.Value].Centres.ToArray())).ToList();
