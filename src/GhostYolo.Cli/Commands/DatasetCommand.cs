@@ -8,7 +8,8 @@ namespace GhostYolo.Cli.Commands;
 
 /// <summary>
 /// <c>ghostyolo dataset check DATA.yaml</c> (scan every split, print the ultralytics summary and each problem) and
-/// <c>ghostyolo dataset shapes --out DIR</c> (generate the synthetic shapes dataset).
+/// <c>ghostyolo dataset shapes --out DIR</c> (generate the synthetic shapes dataset, its test video and its tracking
+/// sequence in <c>DIR/track/</c>).
 /// </summary>
 public static class DatasetCommand
 {
@@ -84,17 +85,26 @@ public static class DatasetCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed = same dataset)", DefaultValueFactory = _ => defaults.Seed };
         var minSize = new Option<int>("--min-size") { Description = "Smallest shape diameter in pixels (log-uniform up to half the image)", DefaultValueFactory = _ => defaults.MinSize };
         var noVideo = new Option<bool>("--no-video") { Description = "Skip video.mp4" };
-        var cmd = new Command("shapes", "Generate a synthetic shapes detection dataset with data.yaml and a test video") { outDir, train, val, imgsz, classes, seed, minSize, noVideo };
+        var trackFrames = new Option<int>("--track-frames")
+        {
+            Description = "Frames of the tracking sequence written to OUT/track/ (MOTChallenge layout: video.mp4, gt/gt.txt, seqinfo.ini; moving shapes with IDs that cross and hide each other); 0 skips it",
+            DefaultValueFactory = _ => defaults.TrackFrames,
+        };
+        var trackFps = new Option<int>("--track-fps") { Description = "Frame rate of the tracking sequence", DefaultValueFactory = _ => defaults.TrackFps };
+        var trackImages = new Option<bool>("--track-images") { Description = "Also write the tracking sequence's frames as OUT/track/img1/000001.jpg …" };
+        var cmd = new Command("shapes", "Generate a synthetic shapes detection dataset with data.yaml, a test video and a tracking sequence with ground truth")
+            { outDir, train, val, imgsz, classes, seed, minSize, noVideo, trackFrames, trackFps, trackImages };
         cmd.SetAction(r =>
         {
             var o = new ShapesOptions
             {
                 OutDir = r.GetValue(outDir)!, Train = r.GetValue(train), Val = r.GetValue(val), ImgSize = r.GetValue(imgsz),
                 Classes = r.GetValue(classes), Seed = r.GetValue(seed), MinSize = r.GetValue(minSize), Video = !r.GetValue(noVideo),
+                TrackFrames = r.GetValue(trackFrames), TrackFps = r.GetValue(trackFps), TrackImages = r.GetValue(trackImages),
             };
-            if (o.Train < 0 || o.Val < 0 || o.ImgSize < 16 || o.Classes < 1 || o.MinSize < 4 || o.MinSize > o.ImgSize / 2)
+            if (o.Train < 0 || o.Val < 0 || o.ImgSize < 16 || o.Classes < 1 || o.MinSize < 4 || o.MinSize > o.ImgSize / 2 || o.TrackFrames < 0 || o.TrackFps < 1)
             {
-                AnsiConsole.MarkupLine("[red]error:[/] need --train ≥ 0, --val ≥ 0, --imgsz ≥ 16, --classes ≥ 1 and 4 ≤ --min-size ≤ imgsz/2");
+                AnsiConsole.MarkupLine("[red]error:[/] need --train ≥ 0, --val ≥ 0, --imgsz ≥ 16, --classes ≥ 1, 4 ≤ --min-size ≤ imgsz/2, --track-frames ≥ 0 and --track-fps ≥ 1");
                 return 2;
             }
             var sw = Stopwatch.StartNew();
@@ -102,6 +112,8 @@ public static class DatasetCommand
             Console.WriteLine($"wrote {result.TrainImages} train + {result.ValImages} val images ({result.Instances} instances, classes: {string.Join(", ", result.Names)}) in {sw.Elapsed.TotalSeconds:F1}s");
             Console.WriteLine($"dataset: {result.DataYaml}");
             if (result.VideoPath is not null) Console.WriteLine($"video:   {result.VideoPath} ({result.VideoFrames} frames)");
+            if (result.Track is { } t)
+                Console.WriteLine($"track:   {t.Dir} ({t.Frames} frames at {o.TrackFps} fps, {t.Objects} objects, {t.Rows} boxes in gt/gt.txt, {t.Crossings.Count} crossings)");
             return 0;
         });
         return cmd;

@@ -7,7 +7,8 @@ namespace GhostYolo.Data;
 
 /// <summary>
 /// Synthetic detection dataset of filled and outlined shapes on noisy, gradient and textured backgrounds, with YOLO
-/// labels tight around the visible part, a <c>data.yaml</c> and a short test video. Deterministic per seed: each image
+/// labels tight around the visible part, a <c>data.yaml</c>, a short test video and a tracking sequence with ground truth
+/// (<c>track/</c>, see <see cref="ShapesSequence"/>). Deterministic per seed: each image
 /// draws from its own (seed, split, index) RNG, so the parallel generation order does not matter.
 /// </summary>
 public static class ShapesDataset
@@ -59,7 +60,14 @@ public static class ShapesDataset
             video = Path.Combine(root, "video.mp4");
             frames = ShapesVideo.Write(video, Path.Combine(root, "video_labels.txt"), o);
         }
-        return new ShapesResult(yaml, o.Train, o.Val, instances, video, frames, names);
+        SequenceResult? track = null;
+        if (o.TrackFrames > 0)
+            track = ShapesSequence.Write(Path.Combine(root, "track"), new SequenceOptions
+            {
+                Frames = o.TrackFrames, Fps = o.TrackFps, Width = o.ImgSize, Height = o.ImgSize * 3 / 4 / 2 * 2, // as video.mp4
+                Classes = o.Classes, MinSize = o.MinSize, Seed = o.Seed, Images = o.TrackImages,
+            }, ct);
+        return new ShapesResult(yaml, o.Train, o.Val, instances, video, frames, names, track);
     }
 
     /// <summary>YOLO label text for pixel boxes of an image of size (w, h).</summary>
@@ -153,23 +161,32 @@ public static class ShapesDataset
     /// </summary>
     public static List<(int Cls, Rect Box)> VisibleBoxes(IReadOnlyList<(int Cls, Mat Mask)> drawOrder)
     {
-        var boxes = new List<(int, Rect)>();
-        if (drawOrder.Count == 0) return boxes;
-        using var above = new Mat(drawOrder[0].Mask.Size(), MatType.CV_8UC1, Scalar.All(0));
+        var parts = VisibleParts([.. drawOrder.Select(d => d.Mask)]);
+        return [.. parts.Select((p, i) => (drawOrder[i].Cls, p.Box)).Where(b => IsLabelled(b.Box))];
+    }
+
+    /// <summary>Whether a visible part gets a label: at least 3 px on each side.</summary>
+    internal static bool IsLabelled(Rect visibleBox) => visibleBox.Width >= 3 && visibleBox.Height >= 3;
+
+    /// <summary>
+    /// The visible part of each mask given in drawing order (a later mask hides what it covers of the earlier ones): its
+    /// bounding box (empty when nothing shows) and pixel count, in the same order. The masks are left unchanged.
+    /// </summary>
+    internal static (Rect Box, int Pixels)[] VisibleParts(IReadOnlyList<Mat> drawOrder)
+    {
+        var parts = new (Rect, int)[drawOrder.Count];
+        if (drawOrder.Count == 0) return parts;
+        using var above = new Mat(drawOrder[0].Size(), MatType.CV_8UC1, Scalar.All(0));
         using var visible = new Mat();
         using var pts = new Mat();
         for (int i = drawOrder.Count - 1; i >= 0; i--)
         {
-            var (cls, mask) = drawOrder[i];
-            Cv2.Subtract(mask, above, visible);
-            Cv2.BitwiseOr(above, mask, above);
+            Cv2.Subtract(drawOrder[i], above, visible);
+            Cv2.BitwiseOr(above, drawOrder[i], above);
             Cv2.FindNonZero(visible, pts);
-            if (pts.Empty()) continue;
-            var rect = Cv2.BoundingRect(pts);
-            if (rect.Width >= 3 && rect.Height >= 3) boxes.Add((cls, rect));
+            if (!pts.Empty()) parts[i] = (Cv2.BoundingRect(pts), pts.Rows);
         }
-        boxes.Reverse();
-        return boxes;
+        return parts;
     }
 
     /// <summary>A random colour at least 80 (sum of absolute channel differences) away from <paramref name="background"/>.</summary>

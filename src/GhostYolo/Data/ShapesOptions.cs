@@ -21,7 +21,18 @@ public sealed record ShapesOptions
     /// below it, training's mosaic and scale augmentation shrink shapes to a few pixels whose class is unreadable.
     /// </summary>
     public int MinSize { get; init; } = 16;
+    /// <summary>
+    /// Length of the tracking sequence written to <c>track/</c> beside <c>data.yaml</c> (<see cref="ShapesSequence"/>:
+    /// MOTChallenge layout, <c>track/video.mp4</c>, <c>track/gt/gt.txt</c>, <c>track/seqinfo.ini</c>); 0 skips it. Its
+    /// frames are 4:3 like <c>video.mp4</c>'s (320×240 at the default size) with the dataset's classes and smallest size.
+    /// </summary>
+    public int TrackFrames { get; init; } = 300;
+    public int TrackFps { get; init; } = 30;
+    /// <summary>Also write the tracking sequence's frames as <c>track/img1/000001.jpg</c> ….</summary>
+    public bool TrackImages { get; init; }
 }
 
-/// <summary>What <see cref="ShapesDataset.Generate"/> wrote.</summary>
-public sealed record ShapesResult(string DataYaml, int TrainImages, int ValImages, int Instances, string? VideoPath, int VideoFrames, IReadOnlyList<string> Names);
+/// <summary>What <see cref="ShapesDataset.Generate"/> wrote; <paramref name="Track"/> is the tracking sequence, if written.</summary>
+public sealed record ShapesResult(
+    string DataYaml, int TrainImages, int ValImages, int Instances, string? VideoPath, int VideoFrames, IReadOnlyList<string> Names,
+    SequenceResult? Track = null);
