@@ -50,6 +50,10 @@ public static class DemoCommand
             Console.WriteLine($"Generated {shapes.TrainImages} train + {shapes.ValImages} val images ({shapes.Instances} shapes: {string.Join(", ", shapes.Names)}) and a {shapes.VideoFrames}-frame video in {dataDir}");
         }
         var nc = DatasetDefinition.Load(dataYaml).Nc;
+        // A dataset generated before tracking existed has no sequence yet: add it (the same generator `dataset shapes` runs).
+        var sequence = Path.Combine(dataDir, "track");
+        if (!File.Exists(Path.Combine(sequence, "gt", "gt.txt")))
+            ShapesSequence.Write(sequence, new SequenceOptions { Width = imgsz, Height = imgsz * 3 / 4 / 2 * 2, Classes = nc });
 
         if (!skipCompare)
         {
@@ -77,18 +81,27 @@ public static class DemoCommand
         int code = root.Parse(detectArgs).Invoke();
         if (code != 0) return code;
 
-        Step(5, "Where everything is");
+        Step(5, "Tracking the shapes sequence (ByteTrack, scored against its ground truth)");
+        var trackArgs = new[] { "track", "--model", finished.Best, "--source", Path.Combine(sequence, "video.mp4"), "--imgsz", imgsz.ToString(),
+            "--eval", Path.Combine(sequence, "gt", "gt.txt"), "--trails", "20", "--project", project, "--name", "demo_track" };
+        code = new RootCommand { TrackCommand.Create() }.Parse(trackArgs).Invoke();
+        if (code != 0) return code;
+
+        Step(6, "Where everything is");
         Console.WriteLine($"Run folder:      {finished.SaveDir}");
         Console.WriteLine($"Weights:         {finished.Best}");
         Console.WriteLine($"Plots:           {Path.Combine(finished.SaveDir, "results.png")}, PR_curve.png, confusion_matrix.png, labels.jpg, train_batch0.jpg");
         var predictDir = Directory.GetDirectories(project, "demo_predict*").OrderBy(File.GetCreationTimeUtc).LastOrDefault();
         if (predictDir is not null) Console.WriteLine($"Annotated video: {Path.Combine(predictDir, Path.GetFileName(video))}");
+        var trackDir = Directory.GetDirectories(project, "demo_track*").OrderBy(File.GetCreationTimeUtc).LastOrDefault();
+        if (trackDir is not null) Console.WriteLine($"Tracked video:   {Path.Combine(trackDir, "video.mp4")} (IDs, trails; mot.txt, tracks.csv, metrics.json)");
         if (finished.Final is { } f) Console.WriteLine($"mAP50 {f.Metrics.Map50:F3}, mAP50-95 {f.Metrics.Map:F3} after {finished.EpochsCompleted} epochs; demo took {clock.Elapsed:mm\\:ss}");
         Console.WriteLine();
         Console.WriteLine("Next:");
         Console.WriteLine($"  ghostyolo train --model {model} --data {dataYaml} --epochs 30 --imgsz {imgsz}   # train longer");
         Console.WriteLine($"  ghostyolo val --model {finished.Best} --data {dataYaml} --plots --save-json");
         Console.WriteLine($"  ghostyolo detect --model {finished.Best} --source 0                                  # webcam");
+        Console.WriteLine($"  ghostyolo track --model {finished.Best} --source {Path.Combine(sequence, "video.mp4")} --tracker botsort --count-line 0,120,{imgsz},120");
         Console.WriteLine("  ghostyolo compare yolov8n.yaml yolov8n-C2f-GhostBottleneckV2-attn.yaml --speed --precision bf16");
         return 0;
     }
