@@ -1,5 +1,4 @@
 using GhostYolo.Engine;
-using MathNet.Numerics.LinearAlgebra;
 using OpenCvSharp;
 
 namespace GhostYolo.Tracking;
@@ -148,19 +147,32 @@ public sealed class ByteTracker : ITracker
         return cost;
     }
 
-    /// <summary>Moves track states by the camera's affine motion (rotation/scale on each (x, y) pair, translation on the centre).</summary>
+    /// <summary>Moves track states by the camera's affine motion: the 2×2 part rotates/scales each (x, y)-like pair of the
+    /// state (R₈ = I₄ ⊗ R), the translation moves the centre; the covariance becomes R₈ P R₈ᵀ.</summary>
     private static void Warp(List<Track> tracks, double[,] h)
     {
-        if (tracks.Count == 0) return;
-        var r = Matrix<double>.Build.DenseOfArray(new[,] { { h[0, 0], h[0, 1] }, { h[1, 0], h[1, 1] } });
-        var r8 = Matrix<double>.Build.DenseIdentity(4).KroneckerProduct(r);
         foreach (var t in tracks)
         {
-            var mean = r8 * t.Mean!;
+            var m = t.Mean!;
+            var mean = new double[8];
+            for (int k = 0; k < 4; k++)
+            {
+                mean[2 * k] = h[0, 0] * m[2 * k] + h[0, 1] * m[2 * k + 1];
+                mean[2 * k + 1] = h[1, 0] * m[2 * k] + h[1, 1] * m[2 * k + 1];
+            }
             mean[0] += h[0, 2];
             mean[1] += h[1, 2];
+            var p = t.Covariance!;
+            var rp = new double[8, 8];
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 8; j++)
+                    rp[i, j] = h[i % 2, 0] * p[i - i % 2, j] + h[i % 2, 1] * p[i - i % 2 + 1, j];
+            var cov = new double[8, 8];
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 8; j++)
+                    cov[i, j] = rp[i, j - j % 2] * h[j % 2, 0] + rp[i, j - j % 2 + 1] * h[j % 2, 1];
             t.Mean = mean;
-            t.Covariance = r8 * t.Covariance! * r8.Transpose();
+            t.Covariance = cov;
         }
     }
 

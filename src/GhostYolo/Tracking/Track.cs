@@ -1,5 +1,4 @@
 using GhostYolo.Engine;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace GhostYolo.Tracking;
 
@@ -32,8 +31,8 @@ internal sealed class Track
     public int DetectionIndex { get; private set; }
     public int FrameId { get; private set; }
     public int StartFrame { get; private set; }
-    public Vector<double>? Mean { get; set; }
-    public Matrix<double>? Covariance { get; set; }
+    public double[]? Mean { get; set; }
+    public double[,]? Covariance { get; set; }
 
     /// <summary>Top-left (x, y, w, h): the filtered box once the track is running, the detection's before.</summary>
     public (double X, double Y, double W, double H) Tlwh => Mean is null || _filter is null ? _initial : _filter.Box(Mean);
@@ -50,7 +49,7 @@ internal sealed class Track
     /// <summary>One step ahead; a track that is not currently tracked does not keep growing or shrinking.</summary>
     public void Predict()
     {
-        var mean = Mean!.Clone();
+        var mean = (double[])Mean!.Clone();
         if (State != TrackState.Tracked)
         {
             mean[7] = 0;
