@@ -19,7 +19,7 @@ public static class OptionOverrides
             var key = Normalize(rawKey);
             if (!props.TryGetValue(key, out var prop))
             {
-                var nearest = props.Keys.MinBy(k => Levenshtein(k, key))!;
+                var nearest = NearestName.Find(key, props.Keys);
                 throw new ArgumentException($"unknown setting '{rawKey}'; did you mean '{ToSnake(props[nearest].Name)}'? Valid settings: {string.Join(", ", props.Values.Select(p => ToSnake(p.Name)).Order())}");
             }
             prop.SetValue(copy, Parse(prop.PropertyType, value, rawKey));
@@ -75,16 +75,5 @@ public static class OptionOverrides
         }
         catch (FormatException) { }
         throw new ArgumentException($"setting '{key}': '{value}' is not a valid {t.Name.ToLowerInvariant()}");
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }

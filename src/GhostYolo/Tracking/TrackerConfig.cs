@@ -62,23 +62,9 @@ public static class TrackerConfig
                 "proximity_thresh" => o with { ProximityThresh = Number() },
                 "appearance_thresh" => o with { AppearanceThresh = Number() },
                 "with_reid" => o with { WithReid = Flag() },
-                _ => throw new InvalidDataException($"{path}:{line}: unknown tracker setting '{key}'; did you mean '{Nearest(key)}'? (known: {string.Join(", ", Keys)})"),
+                _ => throw new InvalidDataException($"{path}:{line}: unknown tracker setting '{key}'; did you mean '{Engine.NearestName.Find(key, Keys)}'? (known: {string.Join(", ", Keys)})"),
             };
         }
         return o;
-    }
-
-    /// <summary>The known key with the smallest edit distance to <paramref name="key"/>.</summary>
-    public static string Nearest(string key) => Keys.MinBy(k => Distance(key, k))!;
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }
