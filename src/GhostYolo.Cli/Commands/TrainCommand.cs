@@ -12,7 +12,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model YAML (e.g. yolov8n.yaml) or checkpoint (.gyt)", DefaultValueFactory = _ => "yolov8n.yaml" };
-        var data = new Option<string>("--data") { Description = "Dataset YAML", Required = true };
+        var data = new Option<string?>("--data") { Description = "Dataset YAML (not needed with --resume: the run's own is used)" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 100)" };
         var imgsz = new Option<int?>("--imgsz") { Description = "Image size (default 640)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default 16)" };
@@ -47,6 +47,15 @@ public static class TrainCommand
             if (r.GetValue(resume)) Add("resume", "true");
             pairs.AddRange(ExtraPairs(r.UnmatchedTokens));
             var options = OptionOverrides.Apply(new TrainOptions(), pairs);
+            if (options.Resume)
+            {
+                // As ultralytics: a resumed run keeps its own settings; only the machine's (device, workers, threads) may change.
+                var conflicts = Trainer.ResumeConflicts(options.Model, pairs);
+                if (conflicts.Count > 0)
+                    throw new ArgumentException($"--resume continues {options.Model} with its own settings; these differ from it: {string.Join("; ", conflicts)}. Drop them, or start a new run with --weights {options.Model}");
+            }
+            else if (string.IsNullOrEmpty(options.Data))
+                throw new ArgumentException("--data is required: the dataset YAML to train on (only --resume takes it from the checkpoint)");
             return Task.FromResult(TrainRunner.Run(options, ct));
         });
         return cmd;

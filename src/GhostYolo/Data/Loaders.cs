@@ -11,13 +11,13 @@ public static class Loaders
 {
     /// <summary>Training loader: scan (cached), augmented imgsz squares, shuffled per epoch from (seed, epoch).</summary>
     public static Loader Train(DatasetDefinition data, int imgsz = 640, int batchSize = 16, AugmentOptions? augment = null,
-        int workers = 2, long seed = 0, bool singleClass = false, ILogger? logger = null, CancellationToken ct = default)
+        int workers = 2, long seed = 0, bool singleClass = false, ILogger? logger = null, CancellationToken ct = default, double fraction = 1.0)
     {
         var index = LabelIndex.Scan(data, "train", logger, ct);
         if (index.Images.Count == 0) throw new DatasetException($"{data.YamlPath}: no usable training images ({index.Summary("train")})");
         var ds = new YoloDataset(index, data.Names, new DatasetOptions
         {
-            ImgSize = imgsz, Augment = true, BatchSize = batchSize, Augmentation = augment ?? new(), SingleClass = singleClass,
+            ImgSize = imgsz, Augment = true, BatchSize = batchSize, Augmentation = augment ?? new(), SingleClass = singleClass, Fraction = fraction,
         });
         return new Loader(ds, new LoaderOptions { BatchSize = batchSize, Workers = workers, Seed = seed, Shuffle = true }, logger) { OwnsDataset = true };
     }

@@ -49,7 +49,7 @@ public sealed class Trainer(ILogger? logger = null)
             HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
             Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
         };
-        using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct);
+        using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
         using var valLoader = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, (int)model.MaxStride, o.SingleCls, logger, ct);
         int nb = trainLoader.BatchCount;
         long iterations = OptimizerFactory.AutoIterations(trainLoader.Dataset.Count, o.Batch, o.Epochs, o.Nbs);
@@ -188,6 +188,23 @@ public sealed class Trainer(ILogger? logger = null)
         var finished = new TrainFinished(saveDir, File.Exists(best) ? best : null, File.Exists(last) ? last : null, finalVal, completed, clock.Elapsed, interrupted);
         progress?.Report(finished);
         return finished;
+    }
+
+    /// <summary>The settings a resume takes from the checkpoint that the user gave differently (only device, workers and
+    /// threads may change on resume, as in ultralytics): <c>key: given (run had saved)</c>, empty when none.</summary>
+    public static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
+    {
+        using var ckpt = Checkpoint.Load(lastCheckpoint);
+        var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
+        var mayChange = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "model", "resume", "device", "workers", "threads" };
+        var conflicts = new List<string>();
+        foreach (var pair in given.Where(p => !mayChange.Contains(p.Key)))
+        {
+            var changed = OptionOverrides.Apply(saved, [pair]);
+            if (changed != saved)
+                conflicts.Add($"{pair.Key}: {pair.Value} (the run has {ckpt.Info.TrainArgs.GetValueOrDefault(OptionOverrides.ToSnake(pair.Key), ckpt.Info.TrainArgs.GetValueOrDefault(pair.Key, "its default"))})");
+        }
+        return conflicts;
     }
 
     private static TrainOptions ResumedOptions(TrainOptions requested, Checkpoint ckpt)

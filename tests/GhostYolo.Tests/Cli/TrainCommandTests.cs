@@ -1,0 +1,58 @@
+using System.CommandLine;
+using GhostYolo.Cli;
+using GhostYolo.Cli.Commands;
+using GhostYolo.Data;
+using GhostYolo.Engine;
+using GhostYolo.Tests.Data;
+using GhostYolo.Tests.Engine;
+using GhostYolo.Weights;
+
+namespace GhostYolo.Tests.Cli;
+
+/// <summary>The train command's promises: --data optional only for --resume, resume keeps the run's settings, fraction.</summary>
+public class TrainCommandTests
+{
+    private static int Train(params string[] args) => CliRunner.Run(new RootCommand { TrainCommand.Create() }, ["train", .. args]);
+
+    /// <summary>An interrupted run's last checkpoint (epoch 0 of 3), written as the trainer writes one.</summary>
+    private static string LastCheckpoint(TempDir dir, TrainOptions options)
+    {
+        var path = dir.File("runs/train/weights/last.gyt");
+        var info = new CheckpointInfo
+        {
+            ModelYaml = File.ReadAllText(GhostYolo.Nn.ModelPaths.Resolve("yolov8.yaml")!), ModelName = "yolov8n", Scale = "n", Nc = 2,
+            Names = ["a", "b"], Epoch = 0, TrainArgs = OptionOverrides.ToPairs(options).ToDictionary(),
+        };
+        new Checkpoint(info, []).Save(path);
+        return path;
+    }
+
+    [Fact]
+    public void Without_data_and_without_resume_is_a_user_error()
+        => Assert.Equal(2, Train("--model", "yolov8n.yaml", "--epochs", "1"));
+
+    [Fact]
+    public void Resume_names_the_settings_given_differently_and_lets_device_workers_threads_change()
+    {
+        using var dir = new TempDir();
+        var last = LastCheckpoint(dir, new TrainOptions { Model = "yolov8n.yaml", Data = "d.yaml", Epochs = 3, Lr0 = 0.02 });
+        var conflicts = Trainer.ResumeConflicts(last, [new("epochs", "30"), new("lr0", "0.02"), new("device", "cpu"), new("workers", "1"), new("threads", "1")]);
+        Assert.Equal(["epochs: 30 (the run has 3)"], conflicts);
+        // The CLI refuses such a resume with that line (exit 2) before anything runs.
+        Assert.Equal(2, Train("--resume", "--model", last, "--epochs", "30"));
+    }
+
+    [Fact]
+    public void Fraction_trains_on_that_share_of_the_training_images()
+    {
+        using var dir = new TempDir();
+        var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dir.File("shapes"), Train = 16, Val = 4, ImgSize = 64, Classes = 2, Video = false, TrackFrames = 0 });
+        var events = new List<TrainEvent>();
+        new Trainer().Train(new TrainOptions
+        {
+            Model = "yolov8n.yaml", Data = shapes.DataYaml, Epochs = 1, Imgsz = 64, Batch = 4, Workers = 1, Fraction = 0.5,
+            Project = dir.File("runs"), Name = "f", Plots = false,
+        }, new SyncProgressRecorder<TrainEvent>(events));
+        Assert.Equal(8, events.OfType<TrainStarted>().Single().TrainImages);
+    }
+}
