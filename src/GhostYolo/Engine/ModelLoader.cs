@@ -27,8 +27,9 @@ public static class ModelLoader
     /// <param name="weights">For YAMLs: a weights file whose tensors must fit the YAML exactly.</param>
     public static LoadedModel Load(string model, Device device, int? nc = null, IReadOnlyList<string>? names = null, string? weights = null)
     {
-        if (WeightsFile.IsWeightsFile(model) && File.Exists(model))
+        if (WeightsFile.IsWeightsFile(model))
         {
+            if (!File.Exists(model)) throw new FileNotFoundException($"model file '{model}' not found", model);
             if (weights is not null) throw new ArgumentException($"--weights is for a model YAML; {model} already holds weights");
             using var ckpt = WeightsFile.ReadCheckpoint(model);
             var m = ckpt.BuildModel(model);

@@ -205,6 +205,13 @@ public class ForeignCheckpointTests
     }
 
     [Fact]
+    public void A_missing_checkpoint_is_named_as_missing()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => ModelLoader.Load("runs/detect/nowhere/weights/best.pt", CPU));
+        Assert.Contains("model file 'runs/detect/nowhere/weights/best.pt' not found", e.Message);
+    }
+
+    [Fact]
     public void A_file_with_the_wrong_magic_is_refused()
     {
         using var dir = new Data.TempDir();
