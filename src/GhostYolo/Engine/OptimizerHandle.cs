@@ -99,8 +99,15 @@ public sealed class OptimizerHandle : IDisposable
                 if (field.GetValue(state) is Tensor t && !t.is_contiguous())
                     field.SetValue(state, t.contiguous());
     }
-    /// <summary>Restores what <see cref="SaveState"/> wrote; the optimizer must have been built the same way.</summary>
-    public void LoadState(BinaryReader reader) => _optimizer.load_state_dict(reader);
+    /// <summary>Restores what <see cref="SaveState"/> wrote; the optimizer must have been built the same way. TorchSharp
+    /// reads into the existing buffers, which for channels-last parameters are channels-last and cannot take raw bytes
+    /// ("Bytes() called on non-contiguous tensor": resuming any AdamW run, i.e. optimizer=auto on small datasets, crashed),
+    /// so they are made contiguous first.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        MakeStateContiguous();
+        _optimizer.load_state_dict(reader);
+    }
 
     /// <summary>The reference's startup line, e.g. "SGD(lr=0.01, momentum=0.9) with parameter groups 57 weight(decay=0.0), …".</summary>
     public string Describe() =>

@@ -5,12 +5,28 @@ namespace GhostYolo.Engine;
 /// <summary>ultralytics' <c>results.csv</c>: right-aligned %23s headers, %23.5g values, epoch 1-based.</summary>
 public sealed class ResultsCsv
 {
-    public ResultsCsv(string path, IReadOnlyList<string> lossNames, bool append = false)
+    /// <param name="keepEpochs">When appending (a resumed run): keep only the rows of epochs up to this one, the epochs its
+    /// checkpoint holds. A run killed after writing a row but before saving that epoch's checkpoint, or in the middle of a
+    /// row, would otherwise get a duplicated or broken row.</param>
+    public ResultsCsv(string path, IReadOnlyList<string> lossNames, bool append = false, int? keepEpochs = null)
     {
         Path = path;
         Columns = ["epoch", .. lossNames.Select(n => "train/" + n), "metrics/precision(B)", "metrics/recall(B)", "metrics/mAP50(B)",
             "metrics/mAP50-95(B)", .. lossNames.Select(n => "val/" + n), "lr/pg0", "lr/pg1", "lr/pg2"];
-        if (!append || !File.Exists(path)) File.WriteAllText(path, string.Join(",", Columns.Select(c => $"{c,23}")) + "\n");
+        var header = string.Join(",", Columns.Select(c => $"{c,23}"));
+        if (!append || !File.Exists(path)) File.WriteAllText(path, header + "\n");
+        else if (keepEpochs is int keep)
+        {
+            var rows = File.ReadAllLines(path).Skip(1).Where(line =>
+            {
+                var cells = line.Split(',');
+                return cells.Length == Columns.Count && cells.All(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                       && double.Parse(cells[0], CultureInfo.InvariantCulture) <= keep;
+            });
+            var tmp = path + ".tmp";
+            File.WriteAllLines(tmp, [header, .. rows]);
+            File.Move(tmp, path, overwrite: true);
+        }
     }
 
     public string Path { get; }

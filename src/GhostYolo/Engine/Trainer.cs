@@ -69,7 +69,7 @@ public sealed class Trainer(ILogger? logger = null)
         int startEpoch = resume is null ? 0 : resume.Info.Epoch + 1;
         double bestFitness = resume?.Info.BestFitness ?? 0;
         int bestEpoch = startEpoch;
-        var results = new ResultsCsv(Path.Combine(saveDir, "results.csv"), loss.Names, append: resume is not null);
+        var results = new ResultsCsv(Path.Combine(saveDir, "results.csv"), loss.Names, append: resume is not null, keepEpochs: startEpoch);
         var validator = new Validator();
         string last = Path.Combine(weightsDir, "last" + Checkpoint.Extension), best = Path.Combine(weightsDir, "best" + Checkpoint.Extension);
 
@@ -210,7 +210,7 @@ public sealed class Trainer(ILogger? logger = null)
     private static TrainOptions ResumedOptions(TrainOptions requested, Checkpoint ckpt)
     {
         if (ckpt.Info.Epoch < 0)
-            throw new InvalidOperationException($"{requested.Model} is from a finished run; nothing to resume. To train longer, start a new run with --weights {requested.Model}");
+            throw new ArgumentException($"{requested.Model} is from a finished run; nothing to resume. To train longer, start a new run with --weights {requested.Model}");
         if (ckpt.OptimizerState is null) throw new InvalidDataException($"{requested.Model} has no optimizer state to resume from");
         var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
         // As ultralytics: the run's own settings, except where the machine differs.

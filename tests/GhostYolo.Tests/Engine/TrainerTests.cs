@@ -83,7 +83,7 @@ public class TrainerTests(TrainedModelFixture run)
         Assert.Equal([1], events.OfType<EpochEnded>().Select(e => e.Epoch));
         Assert.Equal(2, second.EpochsCompleted);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(second.SaveDir, "results.csv")).Length);
-        var resumeAgain = Assert.Throws<InvalidOperationException>(() => new Trainer().Train(o with { Resume = true, Model = second.Last! }));
+        var resumeAgain = Assert.Throws<ArgumentException>(() => new Trainer().Train(o with { Resume = true, Model = second.Last! }));
         Assert.Contains("finished run", resumeAgain.Message);
     }
 
