@@ -20,6 +20,12 @@ public static class CommonOptions
 
     public static torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
 
+    /// <summary><c>--weights</c> for a model YAML: a state dict (.pt/.pth), safetensors or checkpoint in ultralytics' names, loaded strictly.</summary>
+    public static Option<string?> Weights() => new("--weights")
+    {
+        Description = "With a model YAML: weights in ultralytics' parameter names (torch.save state dict .pt, .safetensors, or a checkpoint), loaded strictly",
+    };
+
     public static void ApplyThreads(int? threads)
     {
         if (threads is int n and > 0) torch.set_num_threads(n);

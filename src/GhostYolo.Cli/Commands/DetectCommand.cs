@@ -1,4 +1,3 @@
-using GhostYolo.Weights;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -23,7 +22,7 @@ public static class DetectCommand
     internal static Command Create(bool track)
     {
         var d = track ? new PredictOptions { Conf = TrackArguments.DefaultConf, Name = "track" } : new PredictOptions();
-        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors), ONNX file, or model YAML (random weights)", Required = true };
+        var model = new Option<string>("--model") { Description = "Checkpoint (.gyt, ultralytics/yolov5 .pt, .safetensors), ONNX file, or model YAML (random weights unless --weights)", Required = true };
         var source = new Option<string>("--source") { Description = "Image, folder, glob, .txt list, video, webcam index (0) or stream URL", Required = true };
         var imgsz = CommonOptions.ModelImgSz();
         var conf = new Option<double>("--conf") { Description = "Confidence threshold", DefaultValueFactory = _ => d.Conf };
@@ -45,6 +44,8 @@ public static class DetectCommand
         var batch = new Option<int>("--batch") { Description = "Frames per forward pass (0 = auto: 2 for video files on 2+ threads, else 1)", DefaultValueFactory = _ => d.Batch };
         var threads = CommonOptions.Threads();
         var nc = CommonOptions.Nc();
+        var weights = CommonOptions.Weights();
+        var data = new Option<string?>("--data") { Description = "Dataset YAML whose class names a model YAML (with or without --weights) gets" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
         var half = new Option<bool>("--half") { Description = "Same as --precision bf16" };
         var runtime = CommonOptions.Runtime();
@@ -52,7 +53,7 @@ public static class DetectCommand
             ? new Command("track", "Track objects through videos, webcams or streams (ByteTrack, BoT-SORT) and save annotated results, MOT files and counts")
             : new Command("detect", "Detect objects in images, folders, videos, webcams or streams and save annotated results");
         foreach (var option in new Option[] { model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
-            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, precision, half, runtime }) cmd.Options.Add(option);
+            lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, weights, data, precision, half, runtime }) cmd.Options.Add(option);
         var trackArguments = track ? new TrackArguments(cmd) : null;
         cmd.SetAction(r =>
         {
@@ -71,7 +72,8 @@ public static class DetectCommand
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
-                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc), trackArguments?.Parse(r));
+                var names = r.GetValue(data) is { } dataYaml ? Data.DatasetDefinition.Load(dataYaml).Names : null;
+                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc), trackArguments?.Parse(r), names, r.GetValue(weights));
             }
             catch (Exception e) when (CliRunner.IsUserError(e))
             {
@@ -97,7 +99,8 @@ public static class DetectCommand
     }
 
     /// <param name="imgsz">--imgsz; null runs at the size the checkpoint was trained at.</param>
-    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track)
+    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track,
+        IReadOnlyList<string>? names, string? weights)
     {
         var torchDevice = CommonOptions.ParseDevice(o.Device);
         // Open the source before loading the model: a missing file or camera is reported at once.
@@ -111,7 +114,7 @@ public static class DetectCommand
         }
         else
         {
-            var loaded = ModelLoader.Load(modelPath, torchDevice, nc);
+            var loaded = ModelLoader.Load(modelPath, torchDevice, nc, names, weights);
             o = o with { Imgsz = imgsz ?? loaded.ImgSz };
             predictor = new Predictor(loaded, o);
         }

@@ -17,9 +17,10 @@ public static class ExportCommand
         var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => Onnx.OnnxGraph.Opset };
         var half = new Option<bool>("--half") { Description = "safetensors / torch: fp16 tensors" };
         var output = new Option<string?>("--output") { Description = "Output file (default: beside the model)" };
+        var weights = CommonOptions.Weights();
         var data = new Option<string?>("--data") { Description = "Dataset YAML: class names for a model YAML" };
         var cmd = new Command("export", "Export a model to ONNX, safetensors or a PyTorch state dict")
-            { model, format, imgsz, batch, dynamic, opset, half, output, data };
+            { model, weights, format, imgsz, batch, dynamic, opset, half, output, data };
         cmd.SetAction(r =>
         {
             var fmt = r.GetValue(format)!.Trim().ToLowerInvariant() switch
@@ -33,7 +34,7 @@ public static class ExportCommand
             var result = Exporter.Run(new ExportOptions
             {
                 Model = r.GetValue(model)!, Format = fmt, ImgSz = r.GetValue(imgsz), Batch = r.GetValue(batch), Dynamic = r.GetValue(dynamic),
-                Opset = r.GetValue(opset), Half = r.GetValue(half), Output = r.GetValue(output), Names = names,
+                Opset = r.GetValue(opset), Half = r.GetValue(half), Output = r.GetValue(output), Names = names, Weights = r.GetValue(weights),
             });
             Console.WriteLine($"Exported {result.Format.ToString().ToLowerInvariant()} ({result.Bytes / 1e6:F1} MB{(fmt == ExportFormat.Onnx ? $", imgsz {result.ImgSz}" : $", {result.Tensors} tensors")}) to {result.Path}");
             return 0;

@@ -1,4 +1,3 @@
-using GhostYolo.Weights;
 using System.CommandLine;
 using GhostYolo.Data;
 using GhostYolo.Engine;
@@ -24,6 +23,7 @@ public static class ValCommand
         var plots = new Option<bool>("--plots") { Description = "Write PR/F1/P/R curves, confusion matrices and val batch images" };
         var project = new Option<string>("--project") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs/detect" };
         var name = new Option<string>("--name") { Description = "Run folder name", DefaultValueFactory = _ => "val" };
+        var weights = CommonOptions.Weights();
         var workers = new Option<int>("--workers") { Description = "Data-loading threads", DefaultValueFactory = _ => 2 };
         var singleCls = new Option<bool>("--single-cls") { Description = "Treat the dataset as one class" };
         var threads = CommonOptions.Threads();
@@ -34,7 +34,7 @@ public static class ValCommand
         };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 model and inputs where the CPU supports it; NMS and metrics stay fp32)", DefaultValueFactory = _ => "fp32" };
         var cmd = new Command("val", "Validate a detector: P, R, mAP50, mAP50-95 overall and per class")
-            { model, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision, rect };
+            { model, weights, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision, rect };
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -62,7 +62,7 @@ public static class ValCommand
             }
             else
             {
-                var loaded = ModelLoader.Load(modelPath, dev, dataset.Nc, dataset.Names);
+                var loaded = ModelLoader.Load(modelPath, dev, dataset.Nc, dataset.Names, r.GetValue(weights));
                 using var m = loaded.Model;
                 if (!loaded.HasWeights)
                     Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");

@@ -38,6 +38,8 @@ public sealed record ExportOptions
     public string? Output { get; init; }
     /// <summary>For a YAML: class names (their count sets nc).</summary>
     public IReadOnlyList<string>? Names { get; init; }
+    /// <summary>For a YAML: a weights file in ultralytics' names (state dict, safetensors, checkpoint), loaded strictly.</summary>
+    public string? Weights { get; init; }
 }
 
 /// <summary>What an export wrote.</summary>
@@ -54,7 +56,7 @@ public static class Exporter
         if (o.Opset != OnnxGraph.Opset)
             throw new ArgumentException($"--opset {o.Opset}: GhostYolo writes opset {OnnxGraph.Opset} (IR 8), which onnx 1.12's checker, ONNX Runtime and OpenCV DNN all read");
         if (o.Batch < 1) throw new ArgumentException($"--batch must be ≥ 1, got {o.Batch}");
-        var loaded = ModelLoader.Load(o.Model, CPU, names: o.Names);
+        var loaded = ModelLoader.Load(o.Model, CPU, names: o.Names, weights: o.Weights);
         using var model = loaded.Model;
         int imgsz = o.ImgSz ?? loaded.ImgSz;
         int stride = (int)model.MaxStride;
