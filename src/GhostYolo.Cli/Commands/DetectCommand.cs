@@ -137,10 +137,12 @@ public static class DetectCommand
         try
         {
             bool singleVideo = source is FileSource { Paths.Count: 1 } fs && Data.ImageFiles.IsVideo(fs.Paths[0]);
-            motWriter = track is null ? null : new StreamWriter(Path.Combine(saveDir, TrackArguments.MotFile));
-            var tracking = track is null ? null : new Tracking.TrackingSession(track.Options, motWriter);
-            session = tracking;
-            var results = tracking is null ? predictor.Predict(source, cts.Token) : tracking.Track(predictor.Predict(source, cts.Token));
+            if (track is not null)
+            {
+                motWriter = new StreamWriter(Path.Combine(saveDir, TrackArguments.MotFile));
+                session = new Tracking.TrackingSession(track.Options, motWriter);
+            }
+            var results = session is null ? predictor.Predict(source, cts.Token) : session.Track(predictor.Predict(source, cts.Token));
             if (singleVideo && AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
                 AnsiConsole.Progress().AutoClear(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())

@@ -30,13 +30,12 @@ public sealed record LineCrossing(int Frame, int TrackId, bool In);
 /// ultralytics; a new video starts the tracker afresh. It also keeps what the track command reports: MOTChallenge rows,
 /// per-track summaries, trails and line crossings.
 /// </summary>
-/// <param name="mot">Where MOTChallenge rows go as they are made (a long stream keeps no rows in memory); null keeps
-/// them in <see cref="MotRows"/>.</param>
-public sealed class TrackingSession(TrackOptions options, TextWriter? mot = null, double frameRate = 30)
+/// <param name="mot">Where MOTChallenge rows go as they are made (a long stream keeps no rows in memory);
+/// <see cref="TextWriter.Null"/> when they are not wanted.</param>
+public sealed class TrackingSession(TrackOptions options, TextWriter mot, double frameRate = 30)
 {
     private readonly ITracker _tracker = Trackers.Create(options.Tracker, frameRate);
     private readonly Dictionary<int, TrackLife> _lives = [];
-    private readonly List<string> _mot = [];
     private readonly List<LineCrossing> _crossings = [];
     private readonly System.Diagnostics.Stopwatch _trackerTime = new();
     private string? _path;
@@ -44,8 +43,6 @@ public sealed class TrackingSession(TrackOptions options, TextWriter? mot = null
     /// <summary>Time spent inside the tracker itself (association, Kalman, camera-motion compensation).</summary>
     public TimeSpan TrackerTime => _trackerTime.Elapsed;
 
-    /// <summary>MOTChallenge result rows <c>frame,id,x,y,w,h,conf,-1,-1,-1</c> (frames from 1), when no writer was given.</summary>
-    public IReadOnlyList<string> MotRows => _mot;
     public IReadOnlyList<LineCrossing> Crossings => _crossings;
     public int CountIn => _crossings.Count(c => c.In);
     public int CountOut => _crossings.Count(c => !c.In);
@@ -86,10 +83,9 @@ public sealed class TrackingSession(TrackOptions options, TextWriter? mot = null
                 _crossings.Add(new LineCrossing(frame, id, inward));
             life.Centres.Add(centre);
             if (life.Centres.Count > Math.Max(options.Trails, 1)) life.Centres.RemoveAt(0);
-            var row = string.Create(CultureInfo.InvariantCulture,
-                $"{frame},{id},{d.X1:F2},{d.Y1:F2},{d.X2 - d.X1:F2},{d.Y2 - d.Y1:F2},{d.Score:F4},-1,-1,-1");
-            if (mot is null) _mot.Add(row);
-            else mot.WriteLine(row);
+            // MOTChallenge result row: frame,id,x,y,w,h,conf,-1,-1,-1 (frames from 1).
+            mot.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{frame},{id},{d.X1:F2},{d.Y1:F2},{d.X2 - d.X1:F2},{d.Y2 - d.Y1:F2},{d.Score:F4},-1,-1,-1"));
         }
         if (options.Trails > 0)
             r.Trails = r.Detections.Select(d => (d.TrackId!.Value, (IReadOnlyList<Point>)_lives[d.TrackId!.Value].Centres.ToArray())).ToList();
