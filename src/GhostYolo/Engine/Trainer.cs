@@ -194,15 +194,15 @@ public sealed class Trainer(ILogger? logger = null)
     /// threads may change on resume, as in ultralytics): <c>key: given (run had saved)</c>, empty when none.</summary>
     public static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
     {
-        using var ckpt = Checkpoint.Load(lastCheckpoint);
-        var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
+        var info = Checkpoint.ReadInfo(lastCheckpoint);
+        var saved = OptionOverrides.Apply(new TrainOptions(), info.TrainArgs);
         var mayChange = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "model", "resume", "device", "workers", "threads" };
         var conflicts = new List<string>();
         foreach (var pair in given.Where(p => !mayChange.Contains(p.Key)))
         {
             var changed = OptionOverrides.Apply(saved, [pair]);
             if (changed != saved)
-                conflicts.Add($"{pair.Key}: {pair.Value} (the run has {ckpt.Info.TrainArgs.GetValueOrDefault(OptionOverrides.ToSnake(pair.Key), ckpt.Info.TrainArgs.GetValueOrDefault(pair.Key, "its default"))})");
+                conflicts.Add($"{pair.Key}: {pair.Value} (the run has {info.TrainArgs.GetValueOrDefault(OptionOverrides.ToSnake(pair.Key), info.TrainArgs.GetValueOrDefault(pair.Key, "its default"))})");
         }
         return conflicts;
     }

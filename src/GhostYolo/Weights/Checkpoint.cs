@@ -60,7 +60,17 @@ public sealed class Checkpoint : IDisposable
         File.Move(tmp, path, overwrite: true);
     }
 
-    public static Checkpoint Load(string path)
+    public static Checkpoint Load(string path) => Read(path, (r, info) =>
+    {
+        var weights = StateDictIO.Read(r);
+        int n = r.ReadInt32();
+        return new Checkpoint(info, weights, n > 0 ? r.ReadBytes(n) : null);
+    });
+
+    /// <summary>Only the header (settings, names, epoch): no tensor is read.</summary>
+    public static CheckpointInfo ReadInfo(string path) => Read(path, (_, info) => info);
+
+    private static T Read<T>(string path, Func<BinaryReader, CheckpointInfo, T> rest)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' not found");
         try
@@ -71,9 +81,7 @@ public sealed class Checkpoint : IDisposable
                 throw new InvalidDataException($"'{path}' is not a GhostYolo checkpoint (expected a {Extension} file written by `ghostyolo train`)");
             var info = JsonSerializer.Deserialize<CheckpointInfo>(r.ReadString())
                 ?? throw new InvalidDataException($"'{path}': empty checkpoint header");
-            var weights = StateDictIO.Read(r);
-            int n = r.ReadInt32();
-            return new Checkpoint(info, weights, n > 0 ? r.ReadBytes(n) : null);
+            return rest(r, info);
         }
         catch (EndOfStreamException)
         {

@@ -25,8 +25,8 @@ public static class TorchCheckpoint
         var root = TorchArchive.Read(path);
         if (root is not Hashtable dict)
             throw new InvalidDataException($"{path}: expected a dict at the top of the pickle, found {Describe(root)}");
-        var model = (dict["ema"] as ClassDict) ?? (dict["model"] as ClassDict);
-        if (model is null || !PyModuleTree.IsModule(model))
+        var model = PickledModel(dict);
+        if (model is null)
         {
             if (AsStateDict(dict) is not null)
                 throw new InvalidDataException($"{path} holds only a state dict (no model): give the model YAML too, e.g. --model yolov8n.yaml --weights {path}");
@@ -74,12 +74,16 @@ public static class TorchCheckpoint
         var root = TorchArchive.Read(path);
         if (root is Hashtable dict)
         {
-            if ((dict["ema"] as ClassDict ?? dict["model"] as ClassDict) is { } m && PyModuleTree.IsModule(m)) return PyModuleTree.StateDict(m);
+            if (PickledModel(dict) is { } m) return PyModuleTree.StateDict(m);
             if (AsStateDict(dict) is { } sd) return sd;
         }
         if (root is ClassDict module && PyModuleTree.IsModule(module)) return PyModuleTree.StateDict(module);
         throw new InvalidDataException($"{path}: neither a checkpoint with a model nor a state dict ({Describe(root)})");
     }
+
+    /// <summary>The checkpoint's pickled model: the EMA when there is one, else <c>model</c> (as ultralytics and yolov5 pick).</summary>
+    private static ClassDict? PickledModel(Hashtable dict)
+        => (dict["ema"] as ClassDict ?? dict["model"] as ClassDict) is { } m && PyModuleTree.IsModule(m) ? m : null;
 
     private static Dictionary<string, Tensor>? AsStateDict(Hashtable dict)
     {
