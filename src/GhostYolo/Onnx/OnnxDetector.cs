@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GhostYolo.Nn;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
@@ -31,23 +30,13 @@ public sealed class OnnxDetector : IDisposable
     }
 
     /// <summary>(B, 3, H, W) uint8 RGB on the CPU → decoded head output as a float32 tensor.</summary>
-    public unsafe Tensor Run(Tensor images)
+    public Tensor Run(Tensor images)
     {
         if (images.dtype != ScalarType.Byte || images.device_type != DeviceType.CPU || images.dim() != 4)
             throw new ArgumentException("expected a (B, 3, H, W) uint8 CPU tensor", nameof(images));
         using var contiguous = images.contiguous();
         var shape = contiguous.shape;
-        var session = Session((shape[0], shape[2], shape[3]));
-        var bytes = contiguous.bytes;
-        fixed (byte* p = bytes)
-        {
-            using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.UInt8, shape, (IntPtr)p, bytes.Length);
-            using var outputs = session.Run(_runOptions, [OnnxExporter.InputName], [input], session.OutputNames);
-            var o = outputs[0];
-            var result = empty(o.GetTensorTypeAndShape().Shape, ScalarType.Float32);
-            MemoryMarshal.AsBytes(o.GetTensorDataAsSpan<float>()).CopyTo(result.bytes);
-            return result;
-        }
+        return OrtRun.FirstOutput(Session((shape[0], shape[2], shape[3])), _runOptions, OnnxExporter.InputName, contiguous, TensorElementType.UInt8);
     }
 
     private InferenceSession Session((long B, long H, long W) key)
@@ -66,13 +55,7 @@ public sealed class OnnxDetector : IDisposable
             _sessions.RemoveAt(0);
         }
         var bytes = OnnxExporter.Export(_model, (int)key.B, (int)key.H, (int)key.W);
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = _threads,
-            InterOpNumThreads = 1,
-        };
+        using var options = OrtRun.Options(_threads);
         var session = new InferenceSession(bytes, options);
         _sessions.Add((key, session));
         return session;

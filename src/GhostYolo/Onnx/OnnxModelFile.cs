@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using GhostYolo.Nn.Modules;
 using Microsoft.ML.OnnxRuntime;
@@ -24,13 +23,7 @@ public sealed partial class OnnxModelFile : IDisposable
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' not found", path);
         Path = path;
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-        };
+        using var options = OrtRun.Options(threads);
         try { _session = new InferenceSession(path, options); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"{path}: ONNX Runtime cannot load it ({e.Message})", e); }
         if (_session.InputMetadata.Count != 1)
@@ -75,7 +68,7 @@ public sealed partial class OnnxModelFile : IDisposable
     public (int H, int W)? FixedSize { get; }
 
     /// <summary>(B, 3, H, W) uint8 RGB → the decoded head output as float32.</summary>
-    public unsafe Tensor Run(Tensor images)
+    public Tensor Run(Tensor images)
     {
         if (images.dtype != ScalarType.Byte || images.dim() != 4)
             throw new ArgumentException("expected a (B, 3, H, W) uint8 tensor", nameof(images));
@@ -87,18 +80,9 @@ public sealed partial class OnnxModelFile : IDisposable
         // A graph exported for a fixed batch gets a short last batch padded with blank images; their rows are dropped.
         using var padded = FixedBatch is { } fb && n < fb ? cat([images.cpu(), zeros([fb - n, .. images.shape[1..]], ScalarType.Byte)], 0) : images.cpu();
         using var x = padded.to(ScalarType.Float32).div_(255f).contiguous();
-        var shape = x.shape;
-        var bytes = x.bytes;
-        fixed (byte* p = bytes)
-        {
-            using var input = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shape, (IntPtr)p, bytes.Length);
-            using var outputs = _session.Run(_runOptions, [_input], [input], [_session.OutputNames[0]]);
-            var o = outputs[0];
-            var result = empty(o.GetTensorTypeAndShape().Shape, ScalarType.Float32);
-            MemoryMarshal.AsBytes(o.GetTensorDataAsSpan<float>()).CopyTo(result.bytes);
-            if (result.shape[0] == n) return result;
-            using (result) return result.narrow(0, 0, n).clone();
-        }
+        var result = OrtRun.FirstOutput(_session, _runOptions, _input, x, TensorElementType.Float);
+        if (result.shape[0] == n) return result;
+        using (result) return result.narrow(0, 0, n).clone();
     }
 
     /// <summary>Parses ultralytics' <c>names</c> metadata, a Python dict literal such as <c>{0: 'person', 1: "it's"}</c>.</summary>
