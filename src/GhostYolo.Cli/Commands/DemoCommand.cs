@@ -53,7 +53,7 @@ public static class DemoCommand
         // A dataset generated before tracking existed has no sequence yet: add it (the same generator `dataset shapes` runs).
         var sequence = Path.Combine(dataDir, "track");
         if (!File.Exists(Path.Combine(sequence, "gt", "gt.txt")))
-            ShapesSequence.Write(sequence, new SequenceOptions { Width = imgsz, Height = imgsz * 3 / 4 / 2 * 2, Classes = nc });
+            ShapesDataset.WriteSequence(new ShapesOptions { OutDir = dataDir, ImgSize = imgsz, Classes = nc });
 
         if (!skipCompare)
         {

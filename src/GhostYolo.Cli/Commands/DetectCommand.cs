@@ -102,23 +102,11 @@ public static class DetectCommand
     private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track,
         IReadOnlyList<string>? names, string? weights)
     {
-        var torchDevice = CommonOptions.ParseDevice(o.Device);
+        CommonOptions.ParseDevice(o.Device);   // a bad --device is reported before the source is opened
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
-        Predictor predictor;
-        if (Onnx.OnnxModelFile.IsOnnx(modelPath))
-        {
-            var file = new Onnx.OnnxModelFile(modelPath, TorchSharp.torch.get_num_threads());
-            o = o with { Imgsz = imgsz ?? file.ImgSz };
-            predictor = new Predictor(InferenceRunner.FromOnnxFile(file), file.Names, o);
-        }
-        else
-        {
-            var loaded = ModelLoader.Load(modelPath, torchDevice, nc, names, weights);
-            o = o with { Imgsz = imgsz ?? loaded.ImgSz };
-            predictor = new Predictor(loaded, o);
-        }
-        using var _ = predictor;
+        using var predictor = Predictor.Load(modelPath, o, imgszFromModel: imgsz is null, nc: nc, names: names, weights: weights);
+        o = predictor.Options;
         if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {TorchSharp.torch.get_num_threads()} thread(s)[/]");

@@ -60,15 +60,18 @@ public static class ShapesDataset
             video = Path.Combine(root, "video.mp4");
             frames = ShapesVideo.Write(video, Path.Combine(root, "video_labels.txt"), o);
         }
-        SequenceResult? track = null;
-        if (o.TrackFrames > 0)
-            track = ShapesSequence.Write(Path.Combine(root, "track"), new SequenceOptions
-            {
-                Frames = o.TrackFrames, Fps = o.TrackFps, Width = o.ImgSize, Height = o.ImgSize * 3 / 4 / 2 * 2, // as video.mp4
-                Classes = o.Classes, MinSize = o.MinSize, Seed = o.Seed, Images = o.TrackImages,
-            }, ct);
+        SequenceResult? track = o.TrackFrames > 0 ? WriteSequence(o, ct) : null;
         return new ShapesResult(yaml, o.Train, o.Val, instances, video, frames, names, track);
     }
+
+    /// <summary>The dataset's tracking sequence in <c>OutDir/track/</c>: frames the size of <c>video.mp4</c>, the dataset's
+    /// classes, sizes and seed (also how the demo adds one to a dataset generated before sequences existed).</summary>
+    public static SequenceResult WriteSequence(ShapesOptions o, CancellationToken ct = default)
+        => ShapesSequence.Write(Path.Combine(Path.GetFullPath(o.OutDir), "track"), new SequenceOptions
+        {
+            Frames = o.TrackFrames, Fps = o.TrackFps, Width = o.ImgSize, Height = o.ImgSize * 3 / 4 / 2 * 2, // as video.mp4
+            Classes = o.Classes, MinSize = o.MinSize, Seed = o.Seed, Images = o.TrackImages,
+        }, ct);
 
     /// <summary>YOLO label text for pixel boxes of an image of size (w, h).</summary>
     internal static string FormatLabels(IEnumerable<(int Cls, Rect Box)> boxes, int w, int h)

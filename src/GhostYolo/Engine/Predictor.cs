@@ -73,15 +73,24 @@ public sealed class Predictor : IDisposable
     public void Dispose() => _runner.Dispose();
 
     /// <summary>Loads <paramref name="model"/> (a checkpoint, an ONNX file or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
-    public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null)
+    /// <param name="imgszFromModel">Run at the size the model was trained at (a checkpoint's, an ONNX file's; 640 for a
+    /// YAML) instead of <see cref="PredictOptions.Imgsz"/>, as <c>detect</c> without <c>--imgsz</c> does.</param>
+    /// <param name="nc">For a model YAML: the class count.</param>
+    /// <param name="names">For a model YAML: class names.</param>
+    /// <param name="weights">For a model YAML: a weights file in ultralytics' names, loaded strictly.</param>
+    public static Predictor Load(string model, PredictOptions? options = null, ILogger? logger = null, bool imgszFromModel = false,
+        int? nc = null, IReadOnlyList<string>? names = null, string? weights = null)
     {
         options ??= new PredictOptions();
         if (Onnx.OnnxModelFile.IsOnnx(model))
         {
             var file = new Onnx.OnnxModelFile(model, get_num_threads());
+            if (imgszFromModel) options = options with { Imgsz = file.ImgSz };
             return new Predictor(InferenceRunner.FromOnnxFile(file), file.Names, options, logger);
         }
-        return new Predictor(ModelLoader.Load(model, device(options.Device)), options, logger);
+        var loaded = ModelLoader.Load(model, DeviceParser.Parse(options.Device), nc, names, weights);
+        if (imgszFromModel) options = options with { Imgsz = loaded.ImgSz };
+        return new Predictor(loaded, options, logger);
     }
 
     public PredictOptions Options { get; }
