@@ -8,7 +8,11 @@ namespace GhostYolo.Tests.Nn;
 /// TorchSharp frees a temporary <see cref="Scalar"/> (the <c>0.5</c> of <c>x.mul_(0.5)</c>) from its finalizer, which a
 /// garbage collection started by another thread can run while libtorch still reads it. tools/fix-libtorchsharp.sh
 /// defers that release; without it this loop fails a dozen times in five seconds ("Expected false to be true").
+/// It runs alone: its thread forces a collection every few milliseconds for five seconds, which in parallel with other
+/// tests can finalize TorchSharp temporaries those tests are still using inside libtorch (the test host once died with a
+/// segfault in libtorch_cpu.so on a thread-pool thread while this test ran beside the others).
 /// </summary>
+[Collection("gc-storm")]
 public class ScalarLifetimeTests
 {
     [Fact]
@@ -51,3 +55,6 @@ public class ScalarLifetimeTests
         Assert.InRange(t[0].item<float>(), 0.99f, 1.01f);
     }
 }
+
+[CollectionDefinition("gc-storm", DisableParallelization = true)]
+public sealed class GcStormCollection;
