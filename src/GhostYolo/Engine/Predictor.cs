@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GhostYolo.Data;
 using GhostYolo.Data.Transforms;
@@ -103,6 +104,17 @@ public sealed class Predictor : IDisposable
     {
         using var s = FrameSources.Open(source, Options.VidStride);
         foreach (var r in Predict(s, cancellationToken)) yield return r;
+    }
+
+    /// <summary>
+    /// <see cref="Predict(string, CancellationToken)"/> for async code (a web handler, a UI): each frame's inference runs
+    /// on the thread pool, not on the caller's thread. The same rules hold: results come in order, and each result and
+    /// its image are released when the loop moves on.
+    /// </summary>
+    public async IAsyncEnumerable<FrameResult> PredictAsync(string source, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var frames = Predict(source, cancellationToken).GetEnumerator();
+        while (await Task.Run(frames.MoveNext, cancellationToken).ConfigureAwait(false)) yield return frames.Current;
     }
 
     /// <summary>

@@ -42,6 +42,28 @@ public class PredictorTests(PredictFixture fx) : IClassFixture<PredictFixture>
     }
 
     [Fact]
+    public async Task PredictAsync_YieldsWhatPredictYields_InOrder_AndStopsWhenCancelled()
+    {
+        // Random weights at conf 0 with a cap: every frame has detections to compare.
+        var p = fx.Predictor(new PredictOptions { Imgsz = 160, Conf = 0, MaxDet = 5 });
+        var expected = p.Predict(fx.Video).Select(r => (r.FrameIndex, Boxes: r.Detections.ToArray())).ToList();
+        var got = new List<(int FrameIndex, Detection[] Boxes)>();
+        await foreach (var r in p.PredictAsync(fx.Video)) got.Add((r.FrameIndex, r.Detections.ToArray()));
+        Assert.Equal(PredictFixture.VideoFrames, got.Count);
+        Assert.Equal(expected.Select(e => e.FrameIndex), got.Select(g => g.FrameIndex));
+        foreach (var (e, g) in expected.Zip(got)) Assert.Equal(e.Boxes, g.Boxes);
+
+        using var cts = new CancellationTokenSource();
+        int seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var r in p.PredictAsync(fx.Video, cts.Token))
+                if (++seen == 3) cts.Cancel();
+        });
+        Assert.Equal(3, seen);
+    }
+
+    [Fact]
     public void Video_YieldsEveryFrameInOrder_WithSizesAndTimings()
     {
         var p = fx.Predictor();
