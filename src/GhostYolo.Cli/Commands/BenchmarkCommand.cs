@@ -3,7 +3,7 @@ using System.Globalization;
 using GhostYolo.Benchmarks;
 using GhostYolo.Data;
 using GhostYolo.Nn;
-using GhostYolo.Visual;
+using GhostYolo.Platform;
 using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TorchSharp;
+using GhostYolo.Platform;
 
 namespace GhostYolo.Cli.Commands;
 
@@ -18,7 +18,7 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public static torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
+    public static TorchSharp.torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
 
     /// <summary><c>--weights</c> for a model YAML: a state dict (.pt/.pth), safetensors or checkpoint in ultralytics' names, loaded strictly.</summary>
     public static Option<string?> Weights() => new("--weights")
@@ -26,8 +26,9 @@ public static class CommonOptions
         Description = "With a model YAML: weights in ultralytics' parameter names (torch.save state dict .pt, .safetensors, or a checkpoint), loaded strictly",
     };
 
+    /// <summary>--threads for the whole process (libtorch has only a process-wide count; ONNX Runtime sessions follow it).</summary>
     public static void ApplyThreads(int? threads)
     {
-        if (threads is int n and > 0) torch.set_num_threads(n);
+        if (threads is int n and > 0) GhostYoloRuntime.Configure(new RuntimeSettings { Threads = n });
     }
 }

@@ -11,6 +11,7 @@ public static class TrainRunner
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); AnsiConsole.MarkupLine("[yellow]Stopping after the current batch…[/]"); };
         Console.CancelKeyPress += onCancel;
+        CommonOptions.ApplyThreads(options.Threads);
         try
         {
             var renderer = new TrainRenderer();

@@ -1,6 +1,7 @@
 using GhostYolo.Engine;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Profiling;
+using GhostYolo.Platform;
 using TorchSharp;
 
 namespace GhostYolo.Benchmarks;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GhostYolo.Platform;
 using GhostYolo.Engine;
 using GhostYolo.Tracking;
 using static TorchSharp.torch;
@@ -29,7 +30,7 @@ public static class TrackBenchmark
     public static IReadOnlyList<TrackBenchmarkRow> Run(string model, string video, int threads, int imgsz = 640, int rounds = 3,
         int nc = 4, IProgress<string>? progress = null, CancellationToken ct = default)
     {
-        set_num_threads(threads);
+        using var _ = GhostYoloRuntime.UseThreads(threads);
         var loaded = ModelLoader.Load(model, CPU, nc);
         using var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = 0.1 });
         var dir = Directory.CreateTempSubdirectory("ghostyolo-track-bench-").FullName;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GhostYolo.Platform;
 using GhostYolo.Engine;
 using GhostYolo.Nn;
 using TorchSharp;
@@ -19,7 +20,7 @@ public static class TrainBenchmark
     public static TrainRow Run(string modelName, int threads, int batch = 16, int imgsz = 320, int steps = 5, int nc = 4, int seed = 0,
         Precision precision = Precision.Fp32)
     {
-        torch.set_num_threads(threads);
+        using var _ = GhostYoloRuntime.UseThreads(threads);
         using var model = new ModelBuilder().Build(modelName, nc);
         model.ToChannelsLast();
         model.train();

@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -83,29 +84,17 @@ public sealed class OptimizerHandle : IDisposable
     /// <summary>Writes the optimizer state (group options and momentum/Adam buffers) in TorchSharp's format.</summary>
     public void SaveState(BinaryWriter writer)
     {
-        MakeStateContiguous();
+        OptimizerStates.MakeContiguous(_optimizer);
         _optimizer.save_state_dict(writer);
     }
 
-    /// <summary>
-    /// Momentum/Adam buffers of channels-last parameters are channels-last too, and TorchSharp's serializer only writes
-    /// contiguous tensors; swap in contiguous copies (the optimizer updates its own buffers, so values are unchanged).
-    /// </summary>
-    private void MakeStateContiguous()
-    {
-        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
-        foreach (var state in _optimizer.state_dict().State)
-            foreach (var field in state.GetType().GetFields(flags).Where(f => f.FieldType == typeof(Tensor)))
-                if (field.GetValue(state) is Tensor t && !t.is_contiguous())
-                    field.SetValue(state, t.contiguous());
-    }
     /// <summary>Restores what <see cref="SaveState"/> wrote; the optimizer must have been built the same way. TorchSharp
     /// reads into the existing buffers, which for channels-last parameters are channels-last and cannot take raw bytes
     /// ("Bytes() called on non-contiguous tensor": resuming any AdamW run, i.e. optimizer=auto on small datasets, crashed),
     /// so they are made contiguous first.</summary>
     public void LoadState(BinaryReader reader)
     {
-        MakeStateContiguous();
+        OptimizerStates.MakeContiguous(_optimizer);
         _optimizer.load_state_dict(reader);
     }
 

@@ -5,6 +5,7 @@ using GhostYolo.Data.Transforms;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Profiling;
 using GhostYolo.Visual;
+using GhostYolo.Platform;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,7 +25,6 @@ public sealed class Trainer(ILogger? logger = null)
         var clock = Stopwatch.StartNew();
         Checkpoint? resume = options.Resume ? Checkpoint.Load(options.Model) : null;
         var o = resume is null ? options : ResumedOptions(options, resume);
-        if (o.Threads is int threads && threads > 0) torch.set_num_threads(threads);
         torch.manual_seed(o.Seed);
         var device = DeviceParser.Parse(o.Device);
         int imgsz = Math.Max((int)Math.Ceiling(o.Imgsz / 32.0) * 32, 32);
@@ -157,7 +157,7 @@ public sealed class Trainer(ILogger? logger = null)
             using (var proc = Process.GetCurrentProcess())
                 progress?.Report(new EpochEnded(epoch, o.Epochs, tloss, val, fitness, isBest, lrs, epochClock.Elapsed, proc.WorkingSet64 / 1048576.0, proc.PeakWorkingSet64 / 1048576.0));
             completed = epoch + 1;
-            if (o.Plots) ResultsPlot.Save(Path.Combine(saveDir, "results.png"), results.Path);
+            if (o.Plots) ResultsPlot.Save(Path.Combine(saveDir, "results.png"), ResultsCsv.Read(results.Path));
             if (o.Patience > 0 && epoch + 1 - bestEpoch >= o.Patience)
             {
                 progress?.Report(new TrainNote($"Stopping training early as no improvement observed in last {o.Patience} epochs. Best results observed at epoch {bestEpoch}."));

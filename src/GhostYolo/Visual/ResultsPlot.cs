@@ -1,4 +1,3 @@
-using GhostYolo.Engine;
 using OpenCvSharp;
 
 namespace GhostYolo.Visual;
@@ -6,9 +5,9 @@ namespace GhostYolo.Visual;
 /// <summary><c>results.png</c>: one small chart per results.csv column (losses, metrics), as ultralytics plots them.</summary>
 public static class ResultsPlot
 {
-    public static void Save(string path, string resultsCsv)
+    /// <param name="columns">results.csv as columns by header name (<c>ResultsCsv.Read</c>), with an <c>epoch</c> column.</param>
+    public static void Save(string path, IReadOnlyDictionary<string, List<double>> columns)
     {
-        var columns = ResultsCsv.Read(resultsCsv);
         var epochs = columns["epoch"].ToArray();
         var keys = columns.Keys.Where(k => k != "epoch" && !k.StartsWith("lr/")).ToList();
         const int w = 400, h = 300, perRow = 5;

@@ -1,5 +1,6 @@
 using GhostYolo.Engine;
 using GhostYolo.Nn;
+using GhostYolo.Platform;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Tests.Nn;

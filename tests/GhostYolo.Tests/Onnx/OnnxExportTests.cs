@@ -1,6 +1,7 @@
 using GhostYolo.Engine;
 using GhostYolo.Nn;
 using GhostYolo.Onnx;
+using GhostYolo.Platform;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Tests.Onnx;

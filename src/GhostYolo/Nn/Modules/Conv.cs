@@ -1,4 +1,5 @@
 using GhostYolo.Onnx;
+using GhostYolo.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,30 +52,13 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 
     public override Tensor forward(Tensor x)
     {
-        var y = CpuFeatures.CacheSizesHidden && IsPointwise && MemoryFormat.IsChannelsLast(x) ? PointwiseChannelsLast(x) : conv.call(x);
+        var y = PointwiseGemm.Needed && IsPointwise && MemoryFormat.IsChannelsLast(x) ? PointwiseGemm.Forward(conv, x) : conv.call(x);
         return bn is null ? act.call(y) : act.call(bn.call(y));
     }
 
     /// <summary>A 1×1, stride-1, ungrouped, unpadded convolution: a matrix product over the channels of every pixel
     /// (fixed at construction; <see cref="Fuse"/> keeps the geometry).</summary>
     public bool IsPointwise { get; }
-
-    /// <summary>
-    /// The pointwise conv of an NHWC-stored input as one GEMM, (N·H·W, C_in) × (C_in, C_out), giving an NHWC-stored output.
-    /// Used instead of oneDNN's 1×1 convolution where the CPU hides its cache sizes (<see cref="CpuFeatures.CacheSizesHidden"/>,
-    /// as on this project's CI VMs): there oneDNN's blocking heuristic divides by zero (SIGFPE in
-    /// brg_blocking_t::est_eff_1x1) for some shapes on two threads — 1024 → 512 and 512 → 1024 channels at 20×20, so
-    /// yolov8s' SPPF and larger models — killing the process. Same result; autograd handles the backward. Forward hooks on the inner Conv2d do not fire on this path
-    /// (MacCounter hooks the Conv itself).
-    /// </summary>
-    private Tensor PointwiseChannelsLast(Tensor x)
-    {
-        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var rows = x.permute(0, 2, 3, 1).reshape(n * h * w, x.shape[1]);              // dense NHWC memory is (NHW, C) row-major: a view
-        var weight = conv.weight!.reshape(conv.weight.shape[0], conv.weight.shape[1]).t();
-        var y = conv.bias is null ? rows.matmul(weight) : addmm(conv.bias, rows, weight, 1, 1);
-        return y.view(n, h, w, -1).permute(0, 3, 1, 2);                               // (N, C, H, W) view of NHWC memory
-    }
 
     public string[] ExportOnnx(OnnxGraph g, string[] x) => [ExportOnnx(g, x[0])];
 

@@ -1,4 +1,5 @@
 using GhostYolo.Onnx;
+using GhostYolo.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 

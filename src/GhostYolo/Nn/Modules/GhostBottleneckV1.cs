@@ -1,4 +1,5 @@
 using GhostYolo.Onnx;
+using GhostYolo.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Modules;
 using static TorchSharp.torch;
@@ -37,17 +38,12 @@ public class PointwiseConvTests
     public void TheShapeThatKilledTheProcessRunsOnTwoThreads()
     {
         // yolov8s SPPF cv2 at 640: 1024 → 512 channels at 20×20. Through oneDNN on a cache-hidden VM: SIGFPE, test run aborted.
-        int before = get_num_threads();
-        set_num_threads(2);
-        try
-        {
-            using var block = new Conv(1024, 512, 1, 1, Activations.Identity());
-            block.Fuse();
-            block.eval();
-            using var _ = inference_mode();
-            using var y = block.call(MemoryFormat.ChannelsLast(randn(1, 1024, 20, 20)));
-            Assert.Equal([1L, 512, 20, 20], y.shape);
-        }
-        finally { set_num_threads(before); }
+        using var threads = GhostYoloRuntime.UseThreads(2);
+        using var block = new Conv(1024, 512, 1, 1, Activations.Identity());
+        block.Fuse();
+        block.eval();
+        using var _ = inference_mode();
+        using var y = block.call(MemoryFormat.ChannelsLast(randn(1, 1024, 20, 20)));
+        Assert.Equal([1L, 512, 20, 20], y.shape);
     }
 }

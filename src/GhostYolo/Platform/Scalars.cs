@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GhostYolo.Nn;
+namespace GhostYolo.Platform;
 
 /// <summary>
 /// Long-lived scalars for hot paths. TorchSharp turns a literal such as the implicit alpha of <c>x + y</c> into a

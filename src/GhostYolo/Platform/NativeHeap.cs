@@ -1,8 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace GhostYolo.Engine;
+namespace GhostYolo.Platform;
 
 /// <summary>
 /// Keeps glibc's malloc from handing tensor memory back to the kernel between steps.
@@ -13,21 +11,21 @@ namespace GhostYolo.Engine;
 /// so each forward/backward pass page-faults its activations in again: a yolov8n training step at 640, batch 16, took
 /// 3.3 million faults and ran at 1.8 img/s on 2 threads, against 6.8 img/s with the settings here (at 320: 21 → 28 img/s).
 /// Serving everything from the heap and keeping freed memory lets the next step reuse it; the cost is that the process
-/// keeps its peak footprint (yolov8n training at 320: 3.6–4.6 GB resident, flat from epoch 2, against 3.3–3.9 GB). Applied once when GhostYolo is loaded, Linux only; a process
+/// keeps its peak footprint (yolov8n training at 320: 3.6–4.6 GB resident, flat from epoch 2, against 3.3–3.9 GB). Applied by
+/// <see cref="GhostYoloRuntime.Configure"/> (the host's call, never a side effect of loading GhostYolo), Linux only; a process
 /// started with any <c>MALLOC_*</c> tunable, an allocator in <c>LD_PRELOAD</c>, or <c>GHOSTYOLO_MALLOC=system</c> is left alone.
 /// </remarks>
-public static class NativeHeap
+internal static class NativeHeap
 {
     const int M_TRIM_THRESHOLD = -1, M_MMAP_MAX = -4;
 
     /// <summary>True when this process runs with the tuned settings.</summary>
     public static bool Tuned { get; private set; }
 
-    [ModuleInitializer]
-    [SuppressMessage("Usage", "CA2255", Justification = "The allocator must be configured before libtorch's first allocation, whichever engine a host uses first.")]
-    internal static void Configure()
+    /// <summary>Applies the settings once (later calls do nothing); best before libtorch's first allocation.</summary>
+    internal static void Tune()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("GHOSTYOLO_MALLOC") == "system") return;
+        if (Tuned || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("GHOSTYOLO_MALLOC") == "system") return;
         foreach (var key in Environment.GetEnvironmentVariables().Keys)
             if (key is string k && k.StartsWith("MALLOC_", StringComparison.Ordinal)) return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LD_PRELOAD"))) return;

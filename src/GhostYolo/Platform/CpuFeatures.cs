@@ -1,4 +1,4 @@
-namespace GhostYolo.Nn;
+namespace GhostYolo.Platform;
 
 /// <summary>What the CPU can do fast, read once from /proc/cpuinfo (Linux); used to decide whether bf16 inference pays off.</summary>
 public static class CpuFeatures

@@ -1,6 +1,5 @@
-using GhostYolo.Benchmarks;
 
-namespace GhostYolo.Visual;
+namespace GhostYolo.Benchmarks;
 
 /// <summary>GFLOPs against measured latency, one point per model (per thread count, precision and runtime) — why fewer FLOPs is not always faster.</summary>
 public static class BenchmarkPlot

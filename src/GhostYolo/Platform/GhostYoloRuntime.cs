@@ -1,0 +1,64 @@
+using TorchSharp;
+
+namespace GhostYolo.Platform;
+
+/// <summary>
+/// The process-wide settings libtorch has only globally. A host (the <c>ghostyolo</c> command, your app) sets them
+/// with <see cref="Configure"/>; GhostYolo never changes them by itself, neither when it is loaded nor when it trains,
+/// validates or predicts. Without the call, libtorch keeps its own defaults (one intra-op thread per core, the C
+/// library's malloc settings).
+/// </summary>
+public static class GhostYoloRuntime
+{
+    /// <summary>
+    /// Applies <paramref name="settings"/>: glibc malloc tuning (once per process, best before the first tensor: see
+    /// the remarks of <c>NativeHeap</c> and docs/workarounds.md) and, when given, libtorch's intra-op thread count
+    /// (ONNX Runtime sessions created afterwards take the same count). Call it again to change the threads.
+    /// </summary>
+    public static void Configure(RuntimeSettings? settings = null)
+    {
+        settings ??= new RuntimeSettings();
+        if (settings.TuneMalloc) NativeHeap.Tune();
+        if (settings.Threads is { } n)
+        {
+            if (n < 1) throw new ArgumentOutOfRangeException(nameof(settings), n, "Threads must be at least 1");
+            torch.set_num_threads(n);
+        }
+    }
+
+    /// <summary>libtorch's intra-op thread count now.</summary>
+    public static int Threads => torch.get_num_threads();
+
+    /// <summary>True when this process runs with GhostYolo's malloc settings.</summary>
+    public static bool MallocTuned => NativeHeap.Tuned;
+
+    /// <summary>
+    /// Sets <paramref name="threads"/> intra-op threads until the returned scope is disposed, then restores the count
+    /// before: for a benchmark that measures each thread count in turn.
+    /// </summary>
+    public static IDisposable UseThreads(int threads)
+    {
+        int before = torch.get_num_threads();
+        torch.set_num_threads(threads);
+        return new Restore(before);
+    }
+
+    private sealed class Restore(int threads) : IDisposable
+    {
+        public void Dispose() => torch.set_num_threads(threads);
+    }
+}
+
+/// <summary>Settings for <see cref="GhostYoloRuntime.Configure"/>.</summary>
+public sealed record RuntimeSettings
+{
+    /// <summary>libtorch's intra-op threads; null keeps the current count (by default one per core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Keep freed tensor memory in glibc's heap instead of returning it to the kernel (training at 320 ran 21 → 28 img/s
+    /// with it). Also off when the process has any <c>MALLOC_*</c> tunable, an <c>LD_PRELOAD</c> allocator, or
+    /// <c>GHOSTYOLO_MALLOC=system</c>.
+    /// </summary>
+    public bool TuneMalloc { get; init; } = true;
+}

@@ -1,0 +1,45 @@
+using NetArchTest.Rules;
+
+namespace GhostYolo.Tests.Architecture;
+
+/// <summary>The folder rules of DESIGN.md and docs/workarounds.md, checked on the built assemblies (NetArchTest).</summary>
+public class ArchitectureTests
+{
+    private static readonly System.Reflection.Assembly Library = typeof(GhostYolo.Platform.GhostYoloRuntime).Assembly;
+
+    private static void AssertNoDependency(string from, params string[] on)
+    {
+        foreach (var target in on)
+        {
+            var result = Types.InAssembly(Library).That().ResideInNamespace(from).ShouldNot().HaveDependencyOn(target).GetResult();
+            Assert.True(result.IsSuccessful, $"{from} must not use {target}, but {string.Join(", ", result.FailingTypeNames ?? [])} do");
+        }
+    }
+
+    private static string[] FoldersExcept(params string[] keep) =>
+        FolderGraph.Folders(Library, "GhostYolo").Except(keep).Select(f => "GhostYolo." + f).ToArray();
+
+    [Fact]
+    public void The_platform_workarounds_depend_on_no_other_folder() =>
+        AssertNoDependency("GhostYolo.Platform", FoldersExcept("Platform"));
+
+    [Fact]
+    public void Drawing_and_charts_sit_below_the_engines() =>
+        AssertNoDependency("GhostYolo.Visual", "GhostYolo.Engine", "GhostYolo.Benchmarks", "GhostYolo.Tracking", "GhostYolo.Weights");
+
+    [Fact]
+    public void Data_depends_on_no_engine_or_model_code() =>
+        AssertNoDependency("GhostYolo.Data", FoldersExcept("Data", "Platform"));
+
+    [Fact]
+    public void The_folder_graph_finds_a_planted_cycle()
+    {
+        var edges = new Dictionary<(string From, string To), IReadOnlyList<string>>
+        {
+            [("A", "B")] = [], [("B", "C")] = [], [("C", "A")] = [], [("C", "D")] = [],
+        };
+        Assert.Equal(["A → B → C → A"], FolderGraph.Cycles(edges));
+        edges.Remove(("C", "A"));
+        Assert.Empty(FolderGraph.Cycles(edges));
+    }
+}
