@@ -1,0 +1,122 @@
+namespace GhostYolo.Onnx.Quantization;
+
+/// <summary>
+/// Rewrites a float <see cref="OnnxGraph"/> into ONNX's QDQ form, the post-training static quantization ONNX Runtime's
+/// CPU engine turns into integer kernels: each quantized activation passes QuantizeLinear → DequantizeLinear (uint8, per
+/// tensor), each quantized convolution reads int8 weights (per output channel, symmetric) and an int32 bias through
+/// DequantizeLinear. ONNX Runtime fuses DQ → Conv → Q into QLinearConv, and DQ → Sigmoid/Mul → Q (SiLU) into its
+/// QLinearSigmoid / QLinearMul. Everything else — concatenations, residual adds, pooling, the head's decode (DFL, box
+/// arithmetic) — stays float. Written here because ONNX Runtime's quantization tools are Python-only.
+/// </summary>
+public static class QdqQuantizer
+{
+    /// <summary>A tensor whose range calibration measures: <paramref name="Key"/> names it stably across exports of one model.</summary>
+    public readonly record struct Point(string Key, string Tensor, int Conv);
+
+    /// <summary>Indices (into <see cref="OnnxGraph.Nodes"/>) of the convolutions with constant weights, in graph order;
+    /// a convolution's position in this list is its number k in the plan.</summary>
+    public static List<int> Convs(OnnxGraph g)
+        => [.. g.Nodes.Select((n, i) => (n, i)).Where(p => p.n.Op == "Conv" && g.FloatInitializer(p.n.Inputs[1]) is not null).Select(p => p.i)];
+
+    /// <summary>Every quantization point: each convolution's input and output and, when a SiLU (Sigmoid, Mul) follows, its
+    /// two results.</summary>
+    public static List<Point> Points(OnnxGraph g)
+    {
+        var nodes = g.Nodes;
+        var consumers = Consumers(nodes);
+        var points = new List<Point>();
+        var convs = Convs(g);
+        for (int k = 0; k < convs.Count; k++)
+        {
+            var conv = nodes[convs[k]];
+            string y = conv.Outputs[0];
+            points.Add(new($"conv{k}.in", conv.Inputs[0], k));
+            points.Add(new($"conv{k}.out", y, k));
+            var next = consumers.GetValueOrDefault(y, []);
+            if (next.Count == 2 && next.FirstOrDefault(n => nodes[n].Op == "Sigmoid") is var s && nodes[s].Op == "Sigmoid"
+                && next.First(n => n != s) is var m && nodes[m].Op == "Mul"
+                && nodes[m].Inputs.Order().SequenceEqual(new[] { y, nodes[s].Outputs[0] }.Order()))
+            {
+                points.Add(new($"conv{k}.sigmoid", nodes[s].Outputs[0], k));
+                points.Add(new($"conv{k}.act", nodes[m].Outputs[0], k));
+            }
+        }
+        return points;
+    }
+
+    /// <summary>Quantizes every convolution of <paramref name="g"/> except <see cref="QuantizationPlan.FloatConvs"/>, in place.</summary>
+    /// <exception cref="InvalidDataException">The plan lacks a range the graph needs (it was calibrated on another model).</exception>
+    public static void Apply(OnnxGraph g, QuantizationPlan plan)
+    {
+        var nodes = g.Nodes;
+        var convs = Convs(g);
+        var floatConvs = plan.FloatConvs.ToHashSet();
+        var ranges = new Dictionary<string, ActivationRange>();   // tensor → range; a tensor shared by several points keeps the first
+        foreach (var p in Points(g).Where(p => !floatConvs.Contains(p.Conv)))
+        {
+            if (!plan.Ranges.TryGetValue(p.Key, out var r))
+                throw new InvalidDataException($"the int8 calibration has no range for {p.Key} (conv {p.Conv}): it was made for another model; calibrate again");
+            ranges.TryAdd(p.Tensor, r);
+        }
+        var quantizedConvs = convs.Where((_, k) => !floatConvs.Contains(k)).ToHashSet();
+        var dequantized = new Dictionary<string, string>();       // float tensor → its Q → DQ copy
+        var result = new List<OnnxNode>(nodes.Count * 2);
+
+        void QuantizeTensor(string tensor)
+        {
+            if (!ranges.TryGetValue(tensor, out var r) || dequantized.ContainsKey(tensor)) return;
+            var (scale, zp) = r.UInt8();
+            string s = g.Floats([scale]), z = g.UInt8s([zp]);
+            string q = g.NewName("QuantizeLinear"), dq = g.NewName("DequantizeLinear");
+            result.Add(new OnnxNode("QuantizeLinear", [tensor, s, z], [q], []));
+            result.Add(new OnnxNode("DequantizeLinear", [q, s, z], [dq], []));
+            dequantized[tensor] = dq;
+        }
+
+        // Graph inputs first (an ONNX file's float image input feeds the first convolution directly).
+        foreach (var input in nodes.SelectMany(n => n.Inputs).Where(i => ranges.ContainsKey(i) && !nodes.Any(n => n.Outputs.Contains(i))).Distinct().ToList())
+            QuantizeTensor(input);
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i];
+            var inputs = node.Inputs.Select(x => dequantized.GetValueOrDefault(x, x)).ToArray();
+            if (quantizedConvs.Contains(i)) inputs = QuantizedConvInputs(g, node, inputs, ranges[node.Inputs[0]], result);
+            result.Add(node with { Inputs = inputs });
+            foreach (var o in node.Outputs) QuantizeTensor(o);
+        }
+        g.ReplaceNodes(result);
+        g.RemoveUnusedInitializers();
+    }
+
+    /// <summary>int8 weights and int32 bias behind DequantizeLinear nodes (added to <paramref name="result"/>).</summary>
+    private static string[] QuantizedConvInputs(OnnxGraph g, OnnxNode conv, string[] inputs, ActivationRange inputRange, List<OnnxNode> result)
+    {
+        var (w, shape) = g.FloatInitializer(conv.Inputs[1])!.Value;
+        int cout = (int)shape[0];
+        var (wq, ws) = WeightQuantizer.PerChannel(w, cout);
+        string wdq = g.NewName("DequantizeLinear");
+        result.Add(new OnnxNode("DequantizeLinear", [g.Int8s(wq, shape), g.Floats(ws, cout), g.Int8s(new sbyte[cout], cout)], [wdq], [("axis", 0L)]));
+        var rewritten = inputs.ToArray();
+        rewritten[1] = wdq;
+        if (conv.Inputs.Length > 2 && conv.Inputs[2].Length > 0 && g.FloatInitializer(conv.Inputs[2]) is { } bias)
+        {
+            var (bq, bs) = WeightQuantizer.Bias(bias.Values, ws, inputRange.UInt8().Scale);
+            string bdq = g.NewName("DequantizeLinear");
+            result.Add(new OnnxNode("DequantizeLinear", [g.Int32s(bq, cout), g.Floats(bs, cout), g.Int32s(new int[cout], cout)], [bdq], [("axis", 0L)]));
+            rewritten[2] = bdq;
+        }
+        return rewritten;
+    }
+
+    private static Dictionary<string, List<int>> Consumers(IReadOnlyList<OnnxNode> nodes)
+    {
+        var map = new Dictionary<string, List<int>>();
+        for (int i = 0; i < nodes.Count; i++)
+            foreach (var x in nodes[i].Inputs.Distinct())
+            {
+                if (!map.TryGetValue(x, out var list)) map[x] = list = [];
+                list.Add(i);
+            }
+        return map;
+    }
+}
