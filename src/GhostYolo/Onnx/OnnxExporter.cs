@@ -21,7 +21,7 @@ public static class OnnxExporter
     public static byte[] Export(DetectionModel model, int batch, int height, int width, QuantizationPlan? int8 = null)
     {
         var (g, outputs) = Build(model, batch, height, width, uint8Input: true, outputName: null);
-        if (int8 is not null) QdqQuantizer.Apply(g, int8);
+        if (int8 is not null) Quantize(g, int8);
         return g.ToModel(outputs, null);
     }
 
@@ -30,6 +30,7 @@ public static class OnnxExporter
     public static (byte[] Model, IReadOnlyList<QdqQuantizer.Point> Points) ExportForCalibration(DetectionModel model, int batch, int height, int width)
     {
         var (g, outputs) = Build(model, batch, height, width, uint8Input: true, outputName: null);
+        BatchNormFolding.Apply(g);
         var points = QdqQuantizer.Points(g);
         foreach (var tensor in points.Select(p => p.Tensor).Distinct()) g.Output(tensor, OnnxGraph.ElementType.Float);
         return (g.ToModel(outputs, null), points);
@@ -45,8 +46,23 @@ public static class OnnxExporter
         QuantizationPlan? int8 = null)
     {
         var (g, outputs) = Build(model, dynamicBatch ? -1 : batch, height, width, uint8Input: false, outputName: OutputName);
-        if (int8 is not null) QdqQuantizer.Apply(g, int8);
+        if (int8 is not null) Quantize(g, int8);
         return g.ToModel(outputs, metadata);
+    }
+
+    /// <summary>The convolutions the int8 plan numbers, described in graph order ("model.4 3×3 32→64 /2").</summary>
+    public static IReadOnlyList<string> ConvDescriptions(DetectionModel model, int height, int width)
+    {
+        var (g, _) = Build(model, 1, height, width, uint8Input: true, outputName: null);
+        BatchNormFolding.Apply(g);
+        return QdqQuantizer.Describe(g);
+    }
+
+    /// <summary>The int8 pass: standalone BatchNorms folded (as calibration saw the graph), then QDQ.</summary>
+    private static void Quantize(OnnxGraph g, QuantizationPlan plan)
+    {
+        BatchNormFolding.Apply(g);
+        QdqQuantizer.Apply(g, plan);
     }
 
     /// <summary>ultralytics' output name.</summary>
@@ -69,6 +85,7 @@ public static class OnnxExporter
         {
             try
             {
+                g.Scope = $"model.{i}";
                 var outputs = g.Module(modules[i], input as string[] ?? [(string)input]);
                 return outputs.Length == 1 ? outputs[0] : outputs;
             }

@@ -18,6 +18,8 @@ public interface IOnnxExportable
 public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes)
 {
     public string Name { get; init; } = Outputs[0];
+    /// <summary>The model layer that added the node (<c>model.4</c>), when known: how reports name a convolution.</summary>
+    public string? Scope { get; init; }
 }
 
 /// <summary>
@@ -80,6 +82,9 @@ public sealed class OnnxGraph
 
     public string UInt8s(byte[] values, params long[] shape) => AddInitializer(ElementType.UInt8, shape, values);
 
+    /// <summary>Recorded on each node added from now on (<see cref="OnnxNode.Scope"/>).</summary>
+    public string? Scope { get; set; }
+
     /// <summary>The nodes in topological order (the order they were added).</summary>
     public IReadOnlyList<OnnxNode> Nodes => _nodes;
 
@@ -112,7 +117,7 @@ public sealed class OnnxGraph
     public string[] Node(string op, string?[] inputs, int outputs, params (string Name, object Value)[] attributes)
     {
         var names = Enumerable.Range(0, outputs).Select(_ => $"{op}_{_counter++}").ToArray();
-        _nodes.Add(new OnnxNode(op, [.. inputs.Select(i => i ?? "")], names, attributes));
+        _nodes.Add(new OnnxNode(op, [.. inputs.Select(i => i ?? "")], names, attributes) { Scope = Scope });
         return names;
     }
 

@@ -10,6 +10,9 @@ namespace GhostYolo.Onnx.Quantization;
 /// </summary>
 public static class QdqQuantizer
 {
+    /// <summary>Changes when the quantization points or their keys change: cached calibrations of older versions are redone.</summary>
+    public const int Version = 2;
+
     /// <summary>A tensor whose range calibration measures: <paramref name="Key"/> names it stably across exports of one model.</summary>
     public readonly record struct Point(string Key, string Tensor, int Conv);
 
@@ -17,6 +20,16 @@ public static class QdqQuantizer
     /// a convolution's position in this list is its number k in the plan.</summary>
     public static List<int> Convs(OnnxGraph g)
         => [.. g.Nodes.Select((n, i) => (n, i)).Where(p => p.n.Op == "Conv" && g.FloatInitializer(p.n.Inputs[1]) is not null).Select(p => p.i)];
+
+    /// <summary>Each numbered convolution as "model.4 3×3 32→64 g32 /2" (scope, kernel, channels, groups, stride).</summary>
+    public static List<string> Describe(OnnxGraph g) => [.. Convs(g).Select(i =>
+    {
+        var n = g.Nodes[i];
+        var shape = g.FloatInitializer(n.Inputs[1])!.Value.Shape;
+        long group = n.Attributes.FirstOrDefault(a => a.Name == "group").Value is long gr ? gr : 1;
+        long stride = n.Attributes.FirstOrDefault(a => a.Name == "strides").Value is long[] st ? st[0] : 1;
+        return $"{n.Scope ?? "?"} {shape[2]}×{shape[3]} {shape[1] * group}→{shape[0]}{(group > 1 ? $" g{group}" : "")}{(stride > 1 ? $" /{stride}" : "")}";
+    })];
 
     /// <summary>Every quantization point: each convolution's input and output and, when a SiLU (Sigmoid, Mul) follows, its
     /// two results.</summary>
