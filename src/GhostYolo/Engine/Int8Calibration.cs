@@ -21,7 +21,9 @@ public sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double In
     /// <summary>Held-out mAP50-95 lost to int8 (with the float convolutions of the plan).</summary>
     public double Loss => Fp32Map - Int8Map;
 
-    public string Summary => string.Create(CultureInfo.InvariantCulture,
+    public string Summary => HeldOutImages == 0
+        ? $"int8 {Plan.Method}: calibrated on {CalibImages} training images (no held-out search); every convolution int8"
+        : string.Create(CultureInfo.InvariantCulture,
         $"int8 {Plan.Method}: held-out mAP50-95 {Int8Map:F4} vs fp32 {Fp32Map:F4} ({-Loss:+0.0000;-0.0000}) on {HeldOutImages} training images not calibrated on; " +
         $"{(Plan.FloatConvs.Count == 0 ? "every convolution int8" : $"float convolutions: {string.Join(", ", Plan.FloatConvs)}")}{(FromCache ? $" (cached: {CachePath})" : "")}");
 }
@@ -54,7 +56,7 @@ public static class Int8Calibration
         if (cachePath is not null && !o.Recalibrate && TryReadCache(cachePath, key) is { } cached) return cached;
 
         var dataset = DatasetDefinition.Load(dataPath);
-        if (dataset.Nc != model.Nc)
+        if (o.Search && dataset.Nc != model.Nc)
             throw new ArgumentException($"{dataPath} has {dataset.Nc} classes but {loaded.Source} was trained on {model.Nc}: give --data the model's dataset");
         var index = LabelIndex.Scan(dataset, "train", logger, ct);
         int heldOut = Math.Min(o.HeldOut, index.Images.Count / 3);
@@ -74,6 +76,11 @@ public static class Int8Calibration
         try { ranges = ActivationCalibrator.Calibrate(model, images, threads, null, ct); }
         finally { foreach (var t in images) t.Dispose(); }
 
+        if (!o.Search)
+        {
+            var plain = new QuantizationPlan(o.Method ?? CalibrationMethod.MinMax, ranges[o.Method ?? CalibrationMethod.MinMax], []);
+            return new Int8Report(plain, double.NaN, double.NaN, new Dictionary<string, double>(), [], calib, 0, null, false);
+        }
         using var heldOutLoader = SubsetLoader(index, dataset, index.Images.Count - heldOut, heldOut, size, 16, stride);
         double HeldOutMap(QuantizationPlan? plan)
         {

@@ -12,7 +12,7 @@ public sealed record Int8Options
     /// <summary>Dataset YAML; null: the one the checkpoint was trained on (its <c>data</c> argument), when that file exists.</summary>
     public string? Data { get; init; }
     /// <summary>Calibration images.</summary>
-    public int Calib { get; init; } = 64;
+    public int Calib { get; init; } = 256;
     /// <summary>Held-out training images for choosing the method and the float layers (capped at a third of the split).</summary>
     public int HeldOut { get; init; } = 200;
     /// <summary>Null: the method with the best held-out mAP50-95.</summary>
@@ -27,6 +27,9 @@ public sealed record Int8Options
     public double WarnLoss { get; init; } = 0.01;
     /// <summary>Where the calibration is cached; null: beside the checkpoint (<c>best.int8.json</c>), none for a YAML.</summary>
     public string? CachePath { get; init; }
+    /// <summary>Choose the method and the float convolutions on the held-out slice. Off: calibrate only (the
+    /// <see cref="Method"/>, min/max by default; every convolution int8) — for speed measurements of untrained models.</summary>
+    public bool Search { get; init; } = true;
     /// <summary>Ignore a cached calibration and calibrate again.</summary>
     public bool Recalibrate { get; init; }
 }
