@@ -6,7 +6,11 @@ using TorchSharp;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One forward-latency measurement: a model at a thread count and precision.</summary>
-public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency);
+public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency)
+{
+    /// <summary>ONNX Runtime rows of a model: the node counts of its optimized graph (integer vs float convolutions).</summary>
+    public Onnx.OptimizedGraph? Graph { get; init; }
+}
 
 /// <summary>
 /// Forward latency of the inference form (fused, eval, channels-last, fp32 or bf16; libtorch or ONNX Runtime), median and
@@ -31,7 +35,7 @@ public static class ForwardBenchmark
     public static Onnx.Quantization.QuantizationPlan Int8Plan(LoadedModel loaded, Int8Options? o, CancellationToken ct = default)
     {
         o ??= new Int8Options();
-        if (!loaded.HasWeights || loaded.Checkpoint is null) o = o with { Search = false, Calib = Math.Min(o.Calib, 32), ImgSz = o.ImgSz ?? 320 };
+        if (!loaded.HasWeights) o = o with { Calib = Math.Min(o.Calib, 32), ImgSz = o.ImgSz ?? 320 };
         return Int8Calibration.Prepare(loaded, o, null, ct).Plan;
     }
 
@@ -92,7 +96,10 @@ public static class ForwardBenchmark
             {
                 if (runner.Precision != precision) yield break;   // the caller reports unsupported bf16 once
                 var latency = LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, imgsz, runs, warmup: 3, batch: batch);
-                yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, runner.Runtime, latency);
+                yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, runner.Runtime, latency)
+                {
+                    Graph = runner.Inspect(batch, imgsz, imgsz),
+                };
             }
         }
     }

@@ -49,6 +49,8 @@ public static class Int8Calibration
     {
         var model = loaded.Model;
         model.PrepareForInference(Precision.Fp32);
+        // Random weights (a bare model YAML) have no accuracy to choose by: calibrate only.
+        if (!loaded.HasWeights) o = o with { Search = false };
         var dataPath = ResolveData(loaded, o);
         int imgsz = o.ImgSz ?? loaded.ImgSz;
         string? cachePath = o.CachePath ?? DefaultCachePath(loaded);

@@ -33,6 +33,7 @@ public sealed class OnnxGraph
     private const int IrVersion = 8;
     private List<OnnxNode> _nodes = [];
     private readonly List<ProtoWriter> _inputs = [], _outputs = [];
+    private readonly Dictionary<string, ElementType> _inputTypes = [];
     // Insertion-ordered; float initializers keep their values so passes can read weights.
     private readonly Dictionary<string, (ElementType Type, long[] Shape, byte[] Raw)> _initializers = [];
     private readonly List<string> _initializerOrder = [];
@@ -54,8 +55,12 @@ public sealed class OnnxGraph
     public string Input(string name, ElementType type, long[] shape)
     {
         _inputs.Add(ValueInfo(name, type, shape));
+        _inputTypes[name] = type;
         return name;
     }
+
+    /// <summary>True when <paramref name="name"/> is a graph input of <paramref name="type"/>.</summary>
+    public bool IsInput(string name, ElementType type) => _inputTypes.TryGetValue(name, out var t) && t == type;
 
     public void Output(string name, ElementType type, long[]? shape = null) => _outputs.Add(ValueInfo(name, type, shape));
 

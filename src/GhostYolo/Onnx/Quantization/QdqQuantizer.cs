@@ -11,7 +11,7 @@ namespace GhostYolo.Onnx.Quantization;
 public static class QdqQuantizer
 {
     /// <summary>Changes when the quantization points or their keys change: cached calibrations of older versions are redone.</summary>
-    public const int Version = 2;
+    public const int Version = 2;   // (the image-input shortcut changes no ranges)
 
     /// <summary>A tensor whose range calibration measures: <paramref name="Key"/> names it stably across exports of one model.</summary>
     public readonly record struct Point(string Key, string Tensor, int Conv);
@@ -75,6 +75,16 @@ public static class QdqQuantizer
         var dequantized = new Dictionary<string, string>();       // float tensor → its Q → DQ copy
         var result = new List<OnnxNode>(nodes.Count * 2);
 
+        // uint8 images / 255 quantized with step 1/255 are the images themselves: read them directly (no Cast, Div, Quantize).
+        foreach (var (tensor, pixels) in ImageTensors(g))
+            if (ranges.TryGetValue(tensor, out var r) && r.Min >= 0 && r.Max <= 1)
+            {
+                string dq = g.NewName("DequantizeLinear");
+                result.Add(new OnnxNode("DequantizeLinear", [pixels, g.Floats([1f / 255]), g.UInt8s([0])], [dq], []));
+                dequantized[tensor] = dq;
+                ranges[tensor] = new ActivationRange(0, 1);   // step 1/255, zero point 0: the scale the first convolution's bias uses
+            }
+
         void QuantizeTensor(string tensor)
         {
             if (!ranges.TryGetValue(tensor, out var r) || dequantized.ContainsKey(tensor)) return;
@@ -97,8 +107,40 @@ public static class QdqQuantizer
             result.Add(node with { Inputs = inputs });
             foreach (var o in node.Outputs) QuantizeTensor(o);
         }
-        g.ReplaceNodes(result);
+        g.ReplaceNodes(WithoutDeadNodes(result, outputs: nodes.Count > 0 ? GraphOutputs(nodes) : []));
         g.RemoveUnusedInitializers();
+    }
+
+    /// <summary>Values <c>Div(Cast(x), 255)</c> of a uint8 graph input x: (the float value, x).</summary>
+    private static IEnumerable<(string Tensor, string Pixels)> ImageTensors(OnnxGraph g)
+    {
+        var byOutput = g.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        foreach (var div in g.Nodes.Where(n => n.Op == "Div"))
+        {
+            if (!byOutput.TryGetValue(div.Inputs[0], out var cast) || cast.Op != "Cast" || byOutput.ContainsKey(cast.Inputs[0])) continue;
+            if (g.FloatInitializer(div.Inputs[1]) is not { Values: [255f] }) continue;
+            if (cast.Attributes.FirstOrDefault(a => a.Name == "to").Value is not long to || to != (long)OnnxGraph.ElementType.Float) continue;
+            if (g.IsInput(cast.Inputs[0], OnnxGraph.ElementType.UInt8)) yield return (div.Outputs[0], cast.Inputs[0]);
+        }
+    }
+
+    /// <summary>Values no node reads: the graph's outputs are the last node outputs that nothing consumes (as built).</summary>
+    private static HashSet<string> GraphOutputs(IReadOnlyList<OnnxNode> nodes)
+    {
+        var read = nodes.SelectMany(n => n.Inputs).ToHashSet();
+        return [.. nodes.SelectMany(n => n.Outputs).Where(o => !read.Contains(o))];
+    }
+
+    /// <summary>Drops nodes whose outputs nothing reads (and that are not graph outputs), repeatedly.</summary>
+    private static List<OnnxNode> WithoutDeadNodes(List<OnnxNode> nodes, HashSet<string> outputs)
+    {
+        while (true)
+        {
+            var read = nodes.SelectMany(n => n.Inputs).ToHashSet();
+            var live = nodes.Where(n => n.Outputs.Any(o => read.Contains(o) || outputs.Contains(o))).ToList();
+            if (live.Count == nodes.Count) return live;
+            nodes = live;
+        }
     }
 
     /// <summary>int8 weights and int32 bias behind DequantizeLinear nodes (added to <paramref name="result"/>).</summary>
