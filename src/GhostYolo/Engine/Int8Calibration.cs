@@ -81,7 +81,9 @@ public static class Int8Calibration
         if (!o.Search)
         {
             var plain = new QuantizationPlan(o.Method ?? CalibrationMethod.MinMax, ranges[o.Method ?? CalibrationMethod.MinMax], []);
-            return new Int8Report(plain, double.NaN, double.NaN, new Dictionary<string, double>(), [], calib, 0, null, false);
+            var calibrated = new Int8Report(plain, double.NaN, double.NaN, new Dictionary<string, double>(), [], calib, 0, cachePath, false);
+            if (cachePath is not null) WriteCache(cachePath, key, calibrated);
+            return calibrated;
         }
         using var heldOutLoader = SubsetLoader(index, dataset, index.Images.Count - heldOut, heldOut, size, 16, stride);
         double HeldOutMap(QuantizationPlan? plan)
@@ -191,7 +193,7 @@ public static class Int8Calibration
     private sealed record CacheFile(string Key, CalibrationMethod Method, Dictionary<string, float[]> Ranges, int[] FloatConvs, double Fp32Map,
         double Int8Map, Dictionary<string, double> HeldOutMaps, List<ConvSensitivity> Sensitivity, int CalibImages, int HeldOutImages);
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static void WriteCache(string path, string key, Int8Report r)
     {
@@ -207,7 +209,7 @@ public static class Int8Calibration
         if (!File.Exists(path)) return null;
         try
         {
-            var f = JsonSerializer.Deserialize<CacheFile>(File.ReadAllText(path));
+            var f = JsonSerializer.Deserialize<CacheFile>(File.ReadAllText(path), Json);
             if (f is null || f.Key != key) return null;
             var plan = new QuantizationPlan(f.Method, f.Ranges.ToDictionary(kv => kv.Key, kv => new ActivationRange(kv.Value[0], kv.Value[1])), f.FloatConvs);
             return new Int8Report(plan, f.Fp32Map, f.Int8Map, f.HeldOutMaps, f.Sensitivity, f.CalibImages, f.HeldOutImages, path, true);

@@ -25,7 +25,6 @@ internal static class OrtRun
         // yolov8n at 640 on 2 threads took 115–121 ms spinning against 59–63 ms blocking (one thread: 66–68 ms). That is
         // why ONNX Runtime's 2-thread row once did not scale right after the libtorch rows of a benchmark.
         o.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        if (Environment.GetEnvironmentVariable("GY_PROFILE") is { } prof) { o.EnableProfiling = true; o.ProfileOutputPathPrefix = prof; }
         return o;
     }
 
