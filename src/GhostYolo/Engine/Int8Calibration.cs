@@ -24,7 +24,7 @@ public sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double In
     public string Summary => HeldOutImages == 0
         ? $"int8 {Plan.Method}: calibrated on {CalibImages} training images (no held-out search); every convolution int8"
         : string.Create(CultureInfo.InvariantCulture,
-        $"int8 {Plan.Method}: held-out mAP50-95 {Int8Map:F4} vs fp32 {Fp32Map:F4} ({-Loss:+0.0000;-0.0000}) on {HeldOutImages} training images not calibrated on; " +
+        $"int8 {Plan.Method}: held-out mAP50-95 {Int8Map:F4} vs fp32 {Fp32Map:F4} ({Math.Round(Int8Map - Fp32Map, 4) + 0.0:+0.0000;-0.0000;0.0000}) on {HeldOutImages} training images not calibrated on; " +
         $"{(Plan.FloatConvs.Count == 0 ? "every convolution int8" : $"float convolutions: {string.Join(", ", Plan.FloatConvs)}")}{(FromCache ? $" (cached: {CachePath})" : "")}");
 }
 
