@@ -10,12 +10,14 @@ internal sealed class Int8Arguments
 {
     private readonly Option<int> _calib = new("--calib") { Description = "int8: training images to calibrate on", DefaultValueFactory = _ => new Int8Options().Calib };
     private readonly Option<string> _method = new("--calib-method") { Description = "int8: auto (best on a held-out training slice), minmax or percentile", DefaultValueFactory = _ => "auto" };
+    private readonly Option<int> _maxFloat = new("--max-float-convs") { Description = "int8: at most this many of the most sensitive convolutions stay float (0: all int8)", DefaultValueFactory = _ => new Int8Options().MaxFloatConvs };
     private readonly Option<bool> _recalibrate = new("--recalibrate") { Description = "int8: ignore the calibration cached beside the checkpoint" };
 
     public Int8Arguments(Command cmd)
     {
         cmd.Options.Add(_calib);
         cmd.Options.Add(_method);
+        cmd.Options.Add(_maxFloat);
         cmd.Options.Add(_recalibrate);
     }
 
@@ -31,6 +33,7 @@ internal sealed class Int8Arguments
             var m => throw new ArgumentException($"--calib-method '{m}' is not valid; use auto, minmax or percentile"),
         },
         Recalibrate = r.GetValue(_recalibrate),
+        MaxFloatConvs = r.GetValue(_maxFloat) is int f && f >= 0 ? f : throw new ArgumentException($"--max-float-convs {r.GetValue(_maxFloat)} must be at least 0"),
     };
 
     /// <summary>The summary line, the most sensitive convolutions, and the warning when the held-out loss is too large.</summary>

@@ -25,7 +25,9 @@ public sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double In
         ? $"int8 {Plan.Method}: calibrated on {CalibImages} training images (no held-out search); every convolution int8"
         : string.Create(CultureInfo.InvariantCulture,
         $"int8 {Plan.Method}: held-out mAP50-95 {Int8Map:F4} vs fp32 {Fp32Map:F4} ({Math.Round(Int8Map - Fp32Map, 4) + 0.0:+0.0000;-0.0000;0.0000}) on {HeldOutImages} training images not calibrated on; " +
-        $"{(Plan.FloatConvs.Count == 0 ? "every convolution int8" : $"float convolutions: {string.Join(", ", Plan.FloatConvs)}")}{(FromCache ? $" (cached: {CachePath})" : "")}");
+        $"{(Plan.FloatConvs.Count == 0 ? "every convolution int8" : $"float convolutions: {string.Join("; ", Plan.FloatConvs.Select(Describe))}")}{(FromCache ? $" (cached: {CachePath})" : "")}");
+
+    private string Describe(int conv) => Sensitivity.FirstOrDefault(s => s.Conv == conv) is { } s ? $"#{conv} {s.Shape}" : $"#{conv}";
 }
 
 /// <summary>
@@ -152,7 +154,6 @@ public static class Int8Calibration
                 using var scope = NewDisposeScope();
                 using var detector = new OnnxDetector(model, threads, p);
                 var y = detector.Run(batch);
-                int nc = model.Nc;
                 var score = reference[.., 4..].amax(1);                                  // (B, A)
                 var scoreError = (y[.., 4..] - reference[.., 4..]).abs().mean();
                 var boxError = ((y[.., ..4] - reference[.., ..4]).abs().sum(1) / stride * score).sum() / score.sum().clamp_min(1e-6);
