@@ -9,11 +9,11 @@ namespace GhostYolo.Engine;
 /// <summary>Which engine runs the network at inference time.</summary>
 public enum InferenceRuntime
 {
-    /// <summary>ONNX Runtime for fp32 on the CPU when every layer exports; libtorch otherwise (bf16, CUDA, other blocks).</summary>
+    /// <summary>ONNX Runtime for fp32 and int8 on the CPU when every layer exports; libtorch otherwise (bf16, CUDA, other blocks).</summary>
     Auto,
     /// <summary>libtorch eager (TorchSharp): every block, fp32 or bf16, CPU or CUDA.</summary>
     Torch,
-    /// <summary>ONNX Runtime's CPU engine on the exported graph: fp32 only.</summary>
+    /// <summary>ONNX Runtime's CPU engine on the exported graph: fp32, or int8 (QDQ) with a calibration.</summary>
     Onnx,
     /// <summary>A TorchScript file run by libtorch: only the reference rows of <c>benchmark --baseline</c>, never a runner.</summary>
     TorchScript,
