@@ -22,7 +22,7 @@ public sealed record Int8Options
     /// <summary>At most this many convolutions stay float.</summary>
     public int MaxFloatConvs { get; init; } = 8;
     /// <summary>Keep convolutions float until the held-out mAP50-95 loss is at most this.</summary>
-    public double Budget { get; init; } = 0.003;
+    public double Budget { get; init; } = 0.005;
     /// <summary>A held-out loss above this is reported as a warning.</summary>
     public double WarnLoss { get; init; } = 0.01;
     /// <summary>Where the calibration is cached; null: beside the checkpoint (<c>best.int8.json</c>), none for a YAML.</summary>
