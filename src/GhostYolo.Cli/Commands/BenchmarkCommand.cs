@@ -26,7 +26,10 @@ public static class BenchmarkCommand
         var models = new Argument<string[]>("models") { Description = "Model YAMLs or files (.gyt, .pt, .safetensors, .onnx); default: YOLOv8n, its Ghost/GhostV2/G-Ghost/FasterNet variants, YOLOv5n", Arity = ArgumentArity.ZeroOrMore };
         var imgsz = CommonOptions.ImgSz();
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts", DefaultValueFactory = _ => "1,2" };
-        var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
+        var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16, int8 (ONNX Runtime; calibrated on --data)", DefaultValueFactory = _ => "fp32,bf16" };
+        var data = new Option<string?>("--data") { Description = "int8: dataset YAML whose training images calibrate (default: a checkpoint's own dataset)" };
+        var detectModel = new Option<string?>("--model") { Description = "--what detect: the trained checkpoint to run (e.g. the demo's best.gyt); default: the models" };
+        var video = new Option<string?>("--video") { Description = "--what detect/track: the video (default: datasets/shapes/video.mp4, generated if missing)" };
         var runtime = new Option<string>("--runtime") { Description = "Comma-separated: auto, torch, onnx (auto = ONNX Runtime for fp32 where the model exports)", DefaultValueFactory = _ => "auto" };
         var batch = new Option<int>("--batch") { Description = "Batch size for forward latency", DefaultValueFactory = _ => 1 };
         var what = new Option<string>("--what") { Description = "Comma-separated: forward, train, loader, detect, load (time to read and build each model file), track (detect vs detect + ByteTrack / BoT-SORT), track-memory (RSS over a 10,000-frame stream)", DefaultValueFactory = _ => "forward" };
@@ -42,7 +45,8 @@ public static class BenchmarkCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")
-            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot, baseline };
+            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot, baseline, data, detectModel, video };
+        var int8Arguments = new Int8Arguments(cmd);
         cmd.SetAction((r, ct) =>
         {
             var list = r.GetValue(models) is { Length: > 0 } m ? m : DefaultModels;
@@ -51,18 +55,22 @@ public static class BenchmarkCommand
             var runtimes = r.GetValue(runtime)!.Split(',').Select(Engine.InferenceRuntimeParser.Parse).Distinct().ToList();
             var whats = r.GetValue(what)!.Split(',').Select(w => w.Trim()).ToHashSet();
             var fmt = r.GetValue(format)!;
-            Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, libtorch CPU");
+            Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, int8: {CpuFeatures.Int8Summary}, libtorch CPU");
+            var int8 = int8Arguments.Parse(r, r.GetValue(data));
+            if (precisions.Contains(Precision.Int8) && !CpuFeatures.HasVnni)
+                Console.WriteLine("WARNING this CPU has no VNNI: ONNX Runtime's int8 kernels run without their fast dot-product path");
             if (precisions.Contains(Precision.Bf16) && !CpuFeatures.HasBf16)
                 Console.WriteLine("WARNING this CPU has no AVX-512 BF16 / AMX: bf16 rows are skipped (fp32 only)");
-            var supported = precisions.Where(p => p == Precision.Fp32 || CpuFeatures.HasBf16).ToList();
+            var supported = precisions.Where(p => p != Precision.Bf16 || CpuFeatures.HasBf16).ToList();
             if (whats.Contains("forward"))
             {
                 var rows = (r.GetValue(baseline) ?? []).SelectMany(b => ForwardBenchmark.RunBaseline(b, r.GetValue(imgsz), threadList, r.GetValue(batch), r.GetValue(runs), ct))
-                    .Concat(ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct)).ToList();
-                Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up)",
-                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps"],
+                    .Concat(ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct, int8: int8)).ToList();
+                Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up; convs: integer/float convolutions in ONNX Runtime's optimized graph)",
+                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps", "convs_int/float"],
                     rows.Select(x => new[] { x.Model, double.IsFinite(x.GFlops) ? F(x.GFlops, "F1") : "-", x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
-                        F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1") }), fmt);
+                        F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1"),
+                        x.Graph is { } g ? $"{g.IntegerConvs}/{g.FloatConvs}" : "-" }), fmt);
                 if (r.GetValue(plot) is { } png) { BenchmarkPlot.Save(png, rows); Console.WriteLine($"Plot written to {png}"); }
             }
             if (whats.Contains("train"))
@@ -107,14 +115,20 @@ public static class BenchmarkCommand
             }
             if (whats.Contains("detect"))
             {
-                var video = EnsureVideo();
-                var combos = supported
-                    .SelectMany(p => runtimes.Where(rt => p == Precision.Fp32 || rt != Engine.InferenceRuntime.Onnx).Select(rt => (p, rt))).ToList();
-                var rows = list.SelectMany(model => combos.SelectMany(c => threadList.Select(t =>
-                    DetectBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz), precision: c.p, runtime: c.rt)))).ToList();
-                Print($"Detect pipeline on {video} at {r.GetValue(imgsz)}: end-to-end FPS vs forward-only FPS",
-                    ["model", "threads", "precision", "runtime", "input", "end_to_end_fps", "forward_fps", "ratio"],
-                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}", F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
+                var videoPath = r.GetValue(video) ?? EnsureVideo();
+                var detectModels = r.GetValue(detectModel) is { } dm ? [dm] : list;
+                // bf16 runs on libtorch, int8 on ONNX Runtime, fp32 on either.
+                var combos = supported.SelectMany(p => runtimes
+                    .Where(rt => p == Precision.Fp32 || (p == Precision.Bf16 ? rt != Engine.InferenceRuntime.Onnx : rt != Engine.InferenceRuntime.Torch))
+                    .Select(rt => (p, rt))).ToList();
+                var rows = detectModels.SelectMany(model => combos.SelectMany(c => threadList.Select(t =>
+                    DetectBenchmark.Run(model, videoPath, t, imgsz: r.GetValue(imgsz), precision: c.p, runtime: c.rt, batch: r.GetValue(batch), int8: int8)))).ToList();
+                if (rows.Any(x => !x.Trained))
+                    Console.WriteLine("WARNING untrained models (a YAML) score every class ~1e-4: NMS and drawing have nothing to do; give --model a trained checkpoint");
+                Print($"Detect pipeline on {videoPath} at {r.GetValue(imgsz)}, batch {r.GetValue(batch)}: end-to-end FPS vs forward-only FPS at the same batch",
+                    ["model", "threads", "precision", "runtime", "input", "dets_per_frame", "end_to_end_fps", "forward_fps", "ratio"],
+                    rows.Select(x => new[] { Path.GetFileName(x.Model), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}",
+                        F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
             }
             return Task.FromResult(0);
         });

@@ -22,17 +22,19 @@ public static class CompareCommand
         var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var threads = CommonOptions.Threads();
-        var precision = new Option<string>("--precision") { Description = "With --speed: fp32 or bf16 (bfloat16 where the CPU supports it)", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = "With --speed: fp32, bf16 (bfloat16 where the CPU supports it) or int8 (ONNX Runtime, calibrated on --data)", DefaultValueFactory = _ => "fp32" };
+        var data = new Option<string?>("--data") { Description = "With --precision int8: dataset YAML whose training images calibrate (default: a checkpoint's own)" };
         var runtime = CommonOptions.Runtime();
         var leaves = new Option<bool>("--leaf-layers") { Description = "Count layers as unique leaf modules (ultralytics ≥ 8.3)" };
         var cmd = new Command("compare", "Compare models: layers, parameters, GFLOPs, size and (with --speed) latency")
-            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves, precision, runtime };
+            { models, nc, imgsz, fused, speed, runs, macs, paperMacs, format, threads, leaves, precision, runtime, data };
+        var int8Arguments = new Int8Arguments(cmd);
         cmd.SetAction(r =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
             var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
                 r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!),
-                Engine.InferenceRuntimeParser.Parse(r.GetValue(runtime)!));
+                Engine.InferenceRuntimeParser.Parse(r.GetValue(runtime)!)) { Int8 = int8Arguments.Parse(r, r.GetValue(data)) };
             var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
             Console.Write(Render(rows, options, r.GetValue(format)!));
             return 0;
@@ -41,18 +43,25 @@ public static class CompareCommand
     }
 
     public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop,
-        Nn.Precision Precision = Nn.Precision.Fp32, Engine.InferenceRuntime Runtime = Engine.InferenceRuntime.Auto);
+        Nn.Precision Precision = Nn.Precision.Fp32, Engine.InferenceRuntime Runtime = Engine.InferenceRuntime.Auto)
+    {
+        /// <summary>How int8 calibrates (a model YAML: on --data's images, without the held-out search).</summary>
+        public Engine.Int8Options? Int8 { get; init; }
+    }
 
     public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency, Engine.InferenceRuntime? Runtime = null);
 
     public static Row Measure(string name, CompareOptions o)
     {
-        using var model = GhostYolo.Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, o.Nc).Model;
+        var loaded = GhostYolo.Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, o.Nc);
+        using var model = loaded.Model;
         if (o.Fused) model.Fuse();
         var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
         double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz, o.Convention) : null;
         if (!o.Speed) return new Row(profile, macs, null);
-        using var runner = Engine.InferenceRunner.Create(model, o.Precision, o.Runtime);
+        var plan = o.Precision == Nn.Precision.Int8 && o.Runtime != Engine.InferenceRuntime.Torch
+            ? GhostYolo.Benchmarks.ForwardBenchmark.Int8Plan(loaded, o.Int8) : null;
+        using var runner = Engine.InferenceRunner.Create(model, o.Precision, o.Runtime, plan);
         if (runner.Precision != o.Precision) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
         if (runner.Note is { } note) Console.Error.WriteLine($"{profile.Name}: {note}");
         return new Row(profile, macs, LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, o.ImgSz, o.Runs), runner.Runtime);
@@ -74,7 +83,8 @@ public static class CompareCommand
                 o.Macs ? (csv ? r.Macs!.Value.ToString("F0", ci) : r.Macs!.Value.ToString("N0", ci)) : p.GFlops.ToString(csv ? "F3" : "F1", ci),
                 p.SizeKb.ToString("F0", ci),
             };
-            if (r.Latency is { } l) cells.AddRange([r.Runtime.ToString()!.ToLowerInvariant(), l.MedianMs.ToString("F1", ci), l.Fps.ToString("F1", ci)]);
+            if (r.Latency is { } l) cells.AddRange([r.Runtime.ToString()!.ToLowerInvariant() + (o.Precision == Nn.Precision.Fp32 ? "" : $" {o.Precision.ToString().ToLowerInvariant()}"),
+                l.MedianMs.ToString("F1", ci), l.Fps.ToString("F1", ci)]);
             return cells.ToArray();
         });
         var sb = new System.Text.StringBuilder();

@@ -45,8 +45,8 @@ public static class DetectCommand
         var threads = CommonOptions.Threads();
         var nc = CommonOptions.Nc();
         var weights = CommonOptions.Weights();
-        var data = new Option<string?>("--data") { Description = "Dataset YAML whose class names a model YAML (with or without --weights) gets" };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 where the CPU supports it; NMS stays fp32). --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
+        var data = new Option<string?>("--data") { Description = "Dataset YAML whose class names a model YAML (with or without --weights) gets; with --precision int8 the images to calibrate on" };
+        var precision = new Option<string>("--precision") { Description = "fp32, bf16 (bfloat16 where the CPU supports it) or int8 (ONNX Runtime, calibrated on --data's training images); NMS stays fp32. --half is the same as bf16", DefaultValueFactory = _ => "fp32" };
         var half = new Option<bool>("--half") { Description = "Same as --precision bf16" };
         var runtime = CommonOptions.Runtime();
         var cmd = track
@@ -55,6 +55,7 @@ public static class DetectCommand
         foreach (var option in new Option[] { model, source, imgsz, conf, iou, maxDet, classes, agnostic, device, saveTxt, saveConf, noSave, show, project, name,
             lineWidth, hideLabels, hideConf, vidStride, batch, threads, nc, weights, data, precision, half, runtime }) cmd.Options.Add(option);
         var trackArguments = track ? new TrackArguments(cmd) : null;
+        var int8Arguments = new Int8Arguments(cmd);
         cmd.SetAction(r =>
         {
             try
@@ -69,6 +70,7 @@ public static class DetectCommand
                     Batch = r.GetValue(batch),
                     Precision = r.GetValue(half) ? Nn.Precision.Bf16 : Nn.PrecisionParser.Parse(r.GetValue(precision)!),
                     Runtime = InferenceRuntimeParser.Parse(r.GetValue(runtime)!),
+                    Int8 = int8Arguments.Parse(r, r.GetValue(data)),
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -105,9 +107,10 @@ public static class DetectCommand
         CommonOptions.ParseDevice(o.Device);   // a bad --device is reported before the source is opened
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
-        using var predictor = Predictor.Load(modelPath, o, imgszFromModel: imgsz is null, nc: nc, names: names, weights: weights);
+        using var predictor = Predictor.Load(modelPath, o, o.Precision == Nn.Precision.Int8 ? new ConsoleLogger() : null, imgszFromModel: imgsz is null, nc: nc, names: names, weights: weights);
         o = predictor.Options;
-        if (predictor.ActualPrecision != o.Precision) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
+        if (predictor.Int8 is { } int8) Int8Arguments.Print(int8);
+        if (predictor.ActualPrecision != o.Precision && o.Precision == Nn.Precision.Bf16) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {TorchSharp.torch.get_num_threads()} thread(s)[/]");
         if (o.Show && DisplayWindow.UnavailableReason is { } why) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(why)}");

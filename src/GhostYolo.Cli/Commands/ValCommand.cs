@@ -32,9 +32,11 @@ public static class ValCommand
             Description = "Rectangular batches padded by half a stride, as ultralytics validates a .pt (--rect false: square letterbox at imgsz, as for a fixed-size ONNX file)",
             DefaultValueFactory = _ => true,
         };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (bfloat16 model and inputs where the CPU supports it; NMS and metrics stay fp32)", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = "fp32, bf16 (bfloat16 model and inputs where the CPU supports it) or int8 (ONNX Runtime, calibrated on --data's training images); NMS and metrics stay fp32", DefaultValueFactory = _ => "fp32" };
+        var runtime = CommonOptions.Runtime();
         var cmd = new Command("val", "Validate a detector: P, R, mAP50, mAP50-95 overall and per class")
-            { model, weights, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision, rect };
+            { model, weights, data, split, imgsz, batch, conf, iou, maxDet, device, saveJson, plots, project, name, workers, singleCls, threads, precision, runtime, rect };
+        var int8 = new Int8Arguments(cmd);
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
@@ -70,11 +72,30 @@ public static class ValCommand
                 names = loaded.Names;
                 Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m.Fuse()).SummaryLine);
                 var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
-                if (m.PrepareForInference(requested) != requested)
-                    Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
+                var rt = InferenceRuntimeParser.Parse(r.GetValue(runtime)!);
                 using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
                     (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: r.GetValue(rect));
-                result = new Validator().Run(m, loader, names, options, progress: null, ct: ct);
+                if (requested == Nn.Precision.Int8 || rt != InferenceRuntime.Auto)
+                {
+                    // int8 (and an explicit engine) validates what inference runs: the InferenceRunner.
+                    Onnx.Quantization.QuantizationPlan? plan = null;
+                    if (requested == Nn.Precision.Int8)
+                    {
+                        if (rt == InferenceRuntime.Torch) InferenceRunner.Create(m, requested, rt);   // the clear error
+                        var report = Int8Calibration.Prepare(loaded, int8.Parse(r, r.GetValue(data)), new ConsoleLogger(), ct);
+                        Int8Arguments.Print(report);
+                        plan = report.Plan;
+                    }
+                    using var runner = InferenceRunner.Create(m, requested, rt, plan);
+                    Console.WriteLine($"{(runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {runner.Precision.ToString().ToLowerInvariant()}");
+                    result = new Validator().Run(runner, loader, names, options, progress: null, ct: ct);
+                }
+                else
+                {
+                    if (m.PrepareForInference(requested) != requested)
+                        Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
+                    result = new Validator().Run(m, loader, names, options, progress: null, ct: ct);
+                }
             }
             Console.WriteLine(ValTable.Header);
             foreach (var row in ValTable.Rows(result.Metrics, names)) Console.WriteLine(row);

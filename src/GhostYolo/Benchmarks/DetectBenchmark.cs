@@ -15,37 +15,43 @@ namespace GhostYolo.Benchmarks;
 /// <param name="Precision">The precision inference ran in.</param>
 /// <param name="Runtime">The engine that ran the network.</param>
 /// <param name="InputShape">Network input (H, W) after LetterBox(auto) of the video frames.</param>
-/// <param name="Frames">Frames per end-to-end pass (= forward passes per forward-only pass).</param>
+/// <param name="Frames">Frames per end-to-end pass (= frames per forward-only pass).</param>
+/// <param name="Batch">Frames per forward pass, in the pipeline and in the forward-only measurement alike.</param>
 /// <param name="DetectionsPerFrame">Mean boxes kept by NMS per frame in the last end-to-end pass.</param>
 /// <param name="ForwardFps">Median over rounds of forward-only frames per second.</param>
 /// <param name="EndToEndFps">Median over rounds of end-to-end frames per second.</param>
 /// <param name="Stages">Mean per-frame stage milliseconds of the last end-to-end pass.</param>
 public sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Precision Precision, InferenceRuntime Runtime, (int H, int W) InputShape,
-    int Frames, double DetectionsPerFrame, double ForwardFps, double EndToEndFps, FrameTimings Stages)
+    int Frames, double DetectionsPerFrame, double ForwardFps, double EndToEndFps, FrameTimings Stages, int Batch = 1)
 {
+    /// <summary>True when the weights came from a file: an untrained YAML's class scores (~1e-4) leave NMS and drawing nothing to do.</summary>
+    public bool Trained { get; init; }
+
     /// <summary>End-to-end FPS as a fraction of forward-only FPS (target ≥ 0.9).</summary>
     public double Ratio => EndToEndFps / ForwardFps;
 }
 
 /// <summary>
 /// Measures <see cref="Predictor"/> + <see cref="PredictionWriter"/> end to end on a video against the bare forward
-/// pass, alternating the two in each round so load from other processes hits both alike. Not a test: it returns
-/// numbers for a benchmark command or script.
+/// pass at the same batch size, alternating the two in each round so load from other processes hits both alike. Give it a
+/// trained checkpoint (the demo's <c>best.gyt</c>): only then does NMS, drawing and encoding have boxes to handle. Not a
+/// test: it returns numbers for a benchmark command or script.
 /// </summary>
 public static class DetectBenchmark
 {
     public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 3, int imgsz = 640,
-        double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,
+        int batch = 1, Int8Options? int8 = null)
     {
         set_num_threads(threads);
         var loaded = ModelLoader.Load(model, CPU, nc);
-        using var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf, Precision = precision, Runtime = runtime });
+        using var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf, Precision = precision, Runtime = runtime, Batch = batch, Int8 = int8 });
         string dir = saveDir ?? Directory.CreateTempSubdirectory("ghostyolo-bench-").FullName;
         try
         {
             // One warm-up pass through the whole pipeline fixes the input shape and warms libtorch's kernels.
             var (frames, shape, _, _, _) = EndToEnd(predictor, video, dir, cancellationToken);
-            using var x = randint(0, 256, [1, 3, shape.H, shape.W], dtype: ScalarType.Byte);
+            using var x = randint(0, 256, [batch, 3, shape.H, shape.W], dtype: ScalarType.Byte);
             var forward = new List<double>();
             var endToEnd = new List<double>();
             double dets = 0;
@@ -65,7 +71,10 @@ public static class DetectBenchmark
                 }
                 progress?.Report($"{model} threads {threads} round {r + 1}/{rounds}: forward {forward[^1]:F1} FPS, end-to-end {endToEnd[^1]:F1} FPS");
             }
-            return new DetectBenchmarkResult(model, threads, predictor.ActualPrecision, predictor.Runner.Runtime, shape, frames, dets, Median(forward), Median(endToEnd), stages);
+            return new DetectBenchmarkResult(model, threads, predictor.ActualPrecision, predictor.Runner.Runtime, shape, frames, dets, Median(forward), Median(endToEnd), stages, batch)
+            {
+                Trained = loaded.HasWeights,
+            };
         }
         finally
         {
@@ -74,11 +83,14 @@ public static class DetectBenchmark
         }
     }
 
+    /// <summary>Frames per second of <paramref name="n"/> frames' worth of forwards of the (B, 3, H, W) batch <paramref name="images"/>.</summary>
     private static double ForwardOnly(InferenceRunner runner, Tensor images, int n, CancellationToken ct)
     {
         using var mode = inference_mode();
+        int passes = (int)Math.Ceiling(n / (double)images.shape[0]);
+        n = passes * (int)images.shape[0];
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < passes; i++)
         {
             ct.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();

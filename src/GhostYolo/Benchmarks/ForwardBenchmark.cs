@@ -7,7 +7,11 @@ using TorchSharp;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One forward-latency measurement: a model at a thread count and precision.</summary>
-public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency);
+public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency)
+{
+    /// <summary>ONNX Runtime rows of a model: the node counts of its optimized graph (integer vs float convolutions).</summary>
+    public Onnx.OptimizedGraph? Graph { get; init; }
+}
 
 /// <summary>
 /// Forward latency of the inference form (fused, eval, channels-last, fp32 or bf16; libtorch or ONNX Runtime), median and
@@ -16,14 +20,24 @@ public sealed record ForwardRow(string Model, double GFlops, long Parameters, in
 /// </summary>
 public static class ForwardBenchmark
 {
+    /// <param name="int8">How int8 rows calibrate: a checkpoint uses (and caches) its full calibration; a model YAML's
+    /// random weights are only calibrated (<see cref="Int8Options.Search"/> off), which is enough to time them.</param>
     public static IEnumerable<ForwardRow> Run(IReadOnlyList<string> models, int imgsz, IReadOnlyList<int> threads, IReadOnlyList<Precision> precisions,
-        IReadOnlyList<InferenceRuntime> runtimes, int batch = 1, int runs = 20, int? nc = null, CancellationToken ct = default)
+        IReadOnlyList<InferenceRuntime> runtimes, int batch = 1, int runs = 20, int? nc = null, CancellationToken ct = default, Int8Options? int8 = null)
     {
         foreach (var name in models)
             foreach (var precision in precisions)
                 foreach (var runtime in runtimes)
-                    foreach (var row in Measure(name, imgsz, threads, precision, runtime, batch, runs, nc, ct))
+                    foreach (var row in Measure(name, imgsz, threads, precision, runtime, batch, runs, nc, int8, ct))
                         yield return row;
+    }
+
+    /// <summary>The int8 plan for a benchmark row: the checkpoint's calibration, or a plain min/max one for a model YAML.</summary>
+    public static Onnx.Quantization.QuantizationPlan Int8Plan(LoadedModel loaded, Int8Options? o, CancellationToken ct = default)
+    {
+        o ??= new Int8Options();
+        if (!loaded.HasWeights) o = o with { Calib = Math.Min(o.Calib, 32), ImgSz = o.ImgSz ?? 320 };
+        return Int8Calibration.Prepare(loaded, o, null, ct).Plan;
     }
 
     /// <summary>
@@ -48,9 +62,10 @@ public static class ForwardBenchmark
     }
 
     private static IEnumerable<ForwardRow> Measure(string name, int imgsz, IReadOnlyList<int> threads, Precision precision, InferenceRuntime runtime,
-        int batch, int runs, int? nc, CancellationToken ct)
+        int batch, int runs, int? nc, Int8Options? int8, CancellationToken ct)
     {
-        if (runtime == InferenceRuntime.Onnx && precision != Precision.Fp32) yield break;
+        if (runtime == InferenceRuntime.Onnx && precision == Precision.Bf16) yield break;
+        if (runtime == InferenceRuntime.Torch && precision == Precision.Int8) yield break;
         if (Onnx.OnnxModelFile.IsOnnx(name))
         {
             // An ONNX file (ultralytics' or GhostYolo's export) runs only on ONNX Runtime, fp32, at its own input size.
@@ -67,20 +82,25 @@ public static class ForwardBenchmark
             }
             yield break;
         }
-        using var model = Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, nc).Model;
+        var loaded = Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, nc);
+        using var model = loaded.Model;
         var profile = ModelProfile.Measure(model, imgsz);
+        var plan = precision == Precision.Int8 ? Int8Plan(loaded, int8, ct) : null;
         foreach (var t in threads)
         {
             ct.ThrowIfCancellationRequested();
             torch.set_num_threads(t);
             InferenceRunner runner;
-            try { runner = InferenceRunner.Create(model, precision, runtime); }
+            try { runner = InferenceRunner.Create(model, precision, runtime, plan); }
             catch (NotSupportedException) { yield break; }
             using (runner)
             {
                 if (runner.Precision != precision) yield break;   // the caller reports unsupported bf16 once
                 var latency = LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, imgsz, runs, warmup: 3, batch: batch);
-                yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, runner.Runtime, latency);
+                yield return new ForwardRow(profile.Name, profile.GFlops, profile.Parameters, t, precision, runner.Runtime, latency)
+                {
+                    Graph = runner.Inspect(batch, imgsz, imgsz),
+                };
             }
         }
     }

@@ -40,10 +40,17 @@ public sealed record ExportOptions
     public IReadOnlyList<string>? Names { get; init; }
     /// <summary>For a YAML: a weights file in ultralytics' names (state dict, safetensors, checkpoint), loaded strictly.</summary>
     public string? Weights { get; init; }
+    /// <summary>ONNX: int8 convolutions in QDQ form, calibrated as <see cref="Int8Calibration"/> does (settings in <see cref="Int8Options"/>).</summary>
+    public bool Int8 { get; init; }
+    public Int8Options? Int8Options { get; init; }
 }
 
 /// <summary>What an export wrote.</summary>
-public sealed record ExportResult(string Path, ExportFormat Format, long Bytes, int ImgSz, int Tensors);
+public sealed record ExportResult(string Path, ExportFormat Format, long Bytes, int ImgSz, int Tensors)
+{
+    /// <summary>The calibration an int8 ONNX export used.</summary>
+    public Int8Report? Int8 { get; init; }
+}
 
 /// <summary>
 /// Writes a model in a form other tools run: ONNX for deployment (ONNX Runtime, OpenCV DNN, anything that reads
@@ -51,8 +58,9 @@ public sealed record ExportResult(string Path, ExportFormat Format, long Bytes, 
 /// </summary>
 public static class Exporter
 {
-    public static ExportResult Run(ExportOptions o)
+    public static ExportResult Run(ExportOptions o, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
+        if (o.Int8 && o.Format != ExportFormat.Onnx) throw new ArgumentException($"--int8 is for --format onnx (got {o.Format.ToString().ToLowerInvariant()})");
         if (o.Opset != OnnxGraph.Opset)
             throw new ArgumentException($"--opset {o.Opset}: GhostYolo writes opset {OnnxGraph.Opset} (IR 8), which onnx 1.12's checker, ONNX Runtime and OpenCV DNN all read");
         if (o.Batch < 1) throw new ArgumentException($"--batch must be ≥ 1, got {o.Batch}");
@@ -61,7 +69,8 @@ public static class Exporter
         int imgsz = o.ImgSz ?? loaded.ImgSz;
         int stride = (int)model.MaxStride;
         if (imgsz % stride != 0) throw new ArgumentException($"--imgsz {imgsz} must be a multiple of the model's stride {stride}");
-        var path = o.Output ?? DefaultPath(o.Model, o.Format);
+        var path = o.Output ?? (o.Int8 ? Path.ChangeExtension(DefaultPath(o.Model, o.Format), null) + "_int8.onnx" : DefaultPath(o.Model, o.Format));
+        Int8Report? int8 = null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         int tensors;
         switch (o.Format)
@@ -70,7 +79,14 @@ public static class Exporter
             {
                 model.eval();
                 model.Fuse();
-                var bytes = OnnxExporter.ExportFile(model, o.Batch, imgsz, imgsz, o.Dynamic, OnnxMetadata(loaded, model, imgsz, o.Dynamic ? 1 : o.Batch));
+                var metadata = OnnxMetadata(loaded, model, imgsz, o.Dynamic ? 1 : o.Batch);
+                if (o.Int8)
+                {
+                    int8 = Int8Calibration.Prepare(loaded, o.Int8Options ?? new Int8Options(), logger);
+                    metadata["precision"] = "int8";
+                    metadata["int8_calibration"] = int8.Summary;
+                }
+                var bytes = OnnxExporter.ExportFile(model, o.Batch, imgsz, imgsz, o.Dynamic, metadata, int8?.Plan);
                 WriteAtomically(path, bytes);
                 tensors = 0;
                 break;
@@ -97,7 +113,7 @@ public static class Exporter
             }
             default: throw new ArgumentOutOfRangeException(nameof(o));
         }
-        return new ExportResult(path, o.Format, new FileInfo(path).Length, imgsz, tensors);
+        return new ExportResult(path, o.Format, new FileInfo(path).Length, imgsz, tensors) { Int8 = int8 };
     }
 
     /// <summary>The default output file: beside the model, named after it, with the format's extension.</summary>

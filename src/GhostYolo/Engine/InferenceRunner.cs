@@ -9,11 +9,11 @@ namespace GhostYolo.Engine;
 /// <summary>Which engine runs the network at inference time.</summary>
 public enum InferenceRuntime
 {
-    /// <summary>ONNX Runtime for fp32 on the CPU when every layer exports; libtorch otherwise (bf16, CUDA, other blocks).</summary>
+    /// <summary>ONNX Runtime for fp32 and int8 on the CPU when every layer exports; libtorch otherwise (bf16, CUDA, other blocks).</summary>
     Auto,
     /// <summary>libtorch eager (TorchSharp): every block, fp32 or bf16, CPU or CUDA.</summary>
     Torch,
-    /// <summary>ONNX Runtime's CPU engine on the exported graph: fp32 only.</summary>
+    /// <summary>ONNX Runtime's CPU engine on the exported graph: fp32, or int8 (QDQ) with a calibration.</summary>
     Onnx,
     /// <summary>A TorchScript file run by libtorch: only the reference rows of <c>benchmark --baseline</c>, never a runner.</summary>
     TorchScript,
@@ -87,8 +87,22 @@ public sealed class InferenceRunner : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">ONNX Runtime was asked for bf16 or a non-CPU device.</exception>
     /// <exception cref="NotSupportedException">ONNX Runtime was asked for a model with a layer it cannot export (named).</exception>
-    public static InferenceRunner Create(DetectionModel model, Precision precision = Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto)
+    /// <param name="int8">The calibration an int8 runner quantizes with (<see cref="Int8Calibration.Prepare"/>); required for
+    /// <see cref="Precision.Int8"/>, which runs only on ONNX Runtime.</param>
+    public static InferenceRunner Create(DetectionModel model, Precision precision = Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto,
+        Onnx.Quantization.QuantizationPlan? int8 = null)
     {
+        if (precision == Precision.Int8)
+        {
+            if (runtime == InferenceRuntime.Torch)
+                throw new ArgumentException("int8 runs on ONNX Runtime only (libtorch has no int8 CPU path here): use --runtime onnx or auto with --precision int8");
+            if (int8 is null) throw new ArgumentException("int8 needs a calibration: give --data data.yaml (the model's training set) to calibrate on");
+            model.PrepareForInference(Precision.Fp32);
+            if (model.parameters().First().device.type != DeviceType.CPU)
+                throw new ArgumentException("int8 runs on the CPU (ONNX Runtime); use --device cpu");
+            if (OnnxExporter.WhyNotExportable(model) is { } whyNot) throw new NotSupportedException($"cannot run int8 on ONNX Runtime: {whyNot}");
+            return new InferenceRunner(model, Precision.Int8, new OnnxDetector(model, get_num_threads(), int8));
+        }
         var actual = model.PrepareForInference(precision);
         bool cpu = model.parameters().First().device.type == DeviceType.CPU;
         if (runtime == InferenceRuntime.Onnx && actual != Precision.Fp32)
@@ -107,6 +121,9 @@ public sealed class InferenceRunner : IDisposable
 
     /// <summary>(B, C, H, W) uint8 images → decoded head output (fp32, on the model's device). Call under inference mode.</summary>
     public Tensor Run(Tensor images) => _file?.Run(images) ?? _onnx?.Run(images) ?? _model!.call(_model.PrepareInput(images));
+
+    /// <summary>Integer and float convolutions in ONNX Runtime's optimized graph at this input shape; null on libtorch or for an ONNX file.</summary>
+    public OptimizedGraph? Inspect(int batch, int height, int width) => _onnx is null ? null : OptimizedGraph.Inspect(_onnx.Graph(batch, height, width), get_num_threads());
 
     public void Dispose()
     {

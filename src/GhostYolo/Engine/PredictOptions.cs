@@ -48,6 +48,8 @@ public sealed record PredictOptions
     /// <summary>fp32, or bf16 where the CPU has native bfloat16 (post-processing stays fp32). The model is fused and made
     /// channels-last in place either way (<see cref="Nn.DetectionModel.PrepareForInference"/>).</summary>
     public Nn.Precision Precision { get; init; } = Nn.Precision.Fp32;
+    /// <summary>How an int8 model is calibrated (dataset, image counts, method); used when <see cref="Precision"/> is int8.</summary>
+    public Int8Options? Int8 { get; init; }
     /// <summary>The engine: ONNX Runtime for fp32 on the CPU when the model exports (auto), or libtorch.</summary>
     public InferenceRuntime Runtime { get; init; } = InferenceRuntime.Auto;
     /// <summary>Capacity of the bounded queues between the decode, inference and encode stages.</summary>

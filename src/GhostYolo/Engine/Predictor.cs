@@ -36,8 +36,24 @@ public sealed class Predictor : IDisposable
 
     /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
     /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
+    /// <remarks>int8 (<see cref="PredictOptions.Precision"/>) first calibrates the model, or reads the calibration cached
+    /// beside its checkpoint (<see cref="Int8Calibration"/>, settings in <see cref="PredictOptions.Int8"/>).</remarks>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
-        : this(InferenceRunner.Create(model.Model, (options ?? new()).Precision, (options ?? new()).Runtime), model.Names, options, logger) { }
+        : this(CreateRunner(model, options ?? new(), logger), model.Names, options, logger) { }
+
+    private Predictor((InferenceRunner Runner, Int8Report? Int8) engine, IReadOnlyList<string> names, PredictOptions? options, ILogger? logger)
+        : this(engine.Runner, names, options, logger) => Int8 = engine.Int8;
+
+    private static (InferenceRunner, Int8Report?) CreateRunner(LoadedModel model, PredictOptions o, ILogger? logger)
+    {
+        if (o.Precision != Nn.Precision.Int8) return (InferenceRunner.Create(model.Model, o.Precision, o.Runtime), null);
+        if (o.Runtime == InferenceRuntime.Torch) InferenceRunner.Create(model.Model, o.Precision, o.Runtime);   // throws the clear error first
+        var report = Int8Calibration.Prepare(model, o.Int8 ?? new Int8Options(), logger);
+        return (InferenceRunner.Create(model.Model, Nn.Precision.Int8, o.Runtime, report.Plan), report);
+    }
+
+    /// <summary>The int8 calibration in use (held-out accuracy, float convolutions); null unless running int8.</summary>
+    public Int8Report? Int8 { get; }
 
     /// <param name="runner">The network (owned by the predictor from here on): a model's runner or an ONNX file's.</param>
     public Predictor(InferenceRunner runner, IReadOnlyList<string> names, PredictOptions? options = null, ILogger? logger = null)

@@ -1,4 +1,5 @@
 using GhostYolo.Nn;
+using GhostYolo.Onnx.Quantization;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using TorchSharp;
@@ -16,6 +17,7 @@ public sealed class OnnxDetector : IDisposable
 {
     private readonly DetectionModel _model;
     private readonly int _threads;
+    private readonly QuantizationPlan? _int8;
     // Most recently used last. A folder of mixed image shapes would otherwise keep one session (weights + arena) per shape.
     private readonly List<((long B, long H, long W) Key, InferenceSession Session)> _sessions = [];
     private const int MaxSessions = 4;
@@ -23,11 +25,16 @@ public sealed class OnnxDetector : IDisposable
 
     /// <param name="model">A fused fp32 model in eval mode (see <see cref="DetectionModel.PrepareForInference"/>).</param>
     /// <param name="threads">Intra-op threads (the same meaning as torch's <c>set_num_threads</c>).</param>
-    public OnnxDetector(DetectionModel model, int threads)
+    /// <param name="int8">Run the convolutions in int8 (QDQ graph) with these calibrated ranges; null: fp32.</param>
+    public OnnxDetector(DetectionModel model, int threads, QuantizationPlan? int8 = null)
     {
         _model = model;
         _threads = threads;
+        _int8 = int8;
     }
+
+    /// <summary>The graph this detector runs at one input shape (fp32 or QDQ int8), uint8 images in.</summary>
+    public byte[] Graph(int batch, int height, int width) => OnnxExporter.Export(_model, batch, height, width, _int8);
 
     /// <summary>(B, 3, H, W) uint8 RGB on the CPU → decoded head output as a float32 tensor.</summary>
     public Tensor Run(Tensor images)
@@ -54,7 +61,7 @@ public sealed class OnnxDetector : IDisposable
             _sessions[0].Session.Dispose();
             _sessions.RemoveAt(0);
         }
-        var bytes = OnnxExporter.Export(_model, (int)key.B, (int)key.H, (int)key.W);
+        var bytes = Graph((int)key.B, (int)key.H, (int)key.W);
         using var options = OrtRun.Options(_threads);
         var session = new InferenceSession(bytes, options);
         _sessions.Add((key, session));

@@ -13,6 +13,15 @@ public interface IOnnxExportable
     string[] ExportOnnx(OnnxGraph g, string[] inputs);
 }
 
+/// <summary>One graph node as built (serialized only by <see cref="OnnxGraph.ToModel(string[], IReadOnlyDictionary{string, string}?)"/>),
+/// so passes such as <see cref="Quantization.QdqQuantizer"/> can read and rewrite the graph.</summary>
+public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes)
+{
+    public string Name { get; init; } = Outputs[0];
+    /// <summary>The model layer that added the node (<c>model.4</c>), when known: how reports name a convolution.</summary>
+    public string? Scope { get; init; }
+}
+
 /// <summary>
 /// Builds one ONNX graph (opset 17): inputs, weights as initializers, nodes with unique value names, outputs. Blocks add
 /// their nodes through <see cref="Module"/>, which also covers TorchSharp's own layers (Conv2d, BatchNorm2d, activations,
@@ -22,7 +31,12 @@ public sealed class OnnxGraph
 {
     public const int Opset = 17;
     private const int IrVersion = 8;
-    private readonly List<ProtoWriter> _nodes = [], _initializers = [], _inputs = [], _outputs = [];
+    private List<OnnxNode> _nodes = [];
+    private readonly List<ProtoWriter> _inputs = [], _outputs = [];
+    private readonly Dictionary<string, ElementType> _inputTypes = [];
+    // Insertion-ordered; float initializers keep their values so passes can read weights.
+    private readonly Dictionary<string, (ElementType Type, long[] Shape, byte[] Raw)> _initializers = [];
+    private readonly List<string> _initializerOrder = [];
     private int _counter;
 
     public OnnxGraph(int inputHeight, int inputWidth)
@@ -36,13 +50,17 @@ public sealed class OnnxGraph
     public int InputWidth { get; }
 
     /// <summary>ONNX TensorProto.DataType codes used here.</summary>
-    public enum ElementType { Float = 1, UInt8 = 2, Int64 = 7 }
+    public enum ElementType { Float = 1, UInt8 = 2, Int8 = 3, Int32 = 6, Int64 = 7 }
 
     public string Input(string name, ElementType type, long[] shape)
     {
         _inputs.Add(ValueInfo(name, type, shape));
+        _inputTypes[name] = type;
         return name;
     }
+
+    /// <summary>True when <paramref name="name"/> is a graph input of <paramref name="type"/>.</summary>
+    public bool IsInput(string name, ElementType type) => _inputTypes.TryGetValue(name, out var t) && t == type;
 
     public void Output(string name, ElementType type, long[]? shape = null) => _outputs.Add(ValueInfo(name, type, shape));
 
@@ -61,6 +79,42 @@ public sealed class OnnxGraph
 
     public string Scalar(float value) => Floats([value]);
 
+    public string Int8s(sbyte[] values, params long[] shape)
+        => AddInitializer(ElementType.Int8, shape, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    public string Int32s(int[] values, params long[] shape)
+        => AddInitializer(ElementType.Int32, shape, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    public string UInt8s(byte[] values, params long[] shape) => AddInitializer(ElementType.UInt8, shape, values);
+
+    /// <summary>Recorded on each node added from now on (<see cref="OnnxNode.Scope"/>).</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>The nodes in topological order (the order they were added).</summary>
+    public IReadOnlyList<OnnxNode> Nodes => _nodes;
+
+    /// <summary>Replaces the node list (a rewriting pass); the order must stay topological.</summary>
+    public void ReplaceNodes(IEnumerable<OnnxNode> nodes) => _nodes = [.. nodes];
+
+    /// <summary>A float32 initializer's values and shape, or null when <paramref name="name"/> is not one.</summary>
+    public (float[] Values, long[] Shape)? FloatInitializer(string name)
+        => _initializers.TryGetValue(name, out var t) && t.Type == ElementType.Float
+            ? (MemoryMarshal.Cast<byte, float>(t.Raw).ToArray(), t.Shape) : null;
+
+    /// <summary>Drops initializers no node reads any more (weights a pass replaced).</summary>
+    public void RemoveUnusedInitializers()
+    {
+        var used = _nodes.SelectMany(n => n.Inputs).ToHashSet();
+        foreach (var name in _initializerOrder.Where(n => !used.Contains(n)).ToList())
+        {
+            _initializers.Remove(name);
+            _initializerOrder.Remove(name);
+        }
+    }
+
+    /// <summary>A fresh value name with <paramref name="prefix"/>.</summary>
+    public string NewName(string prefix) => $"{prefix}_{_counter++}";
+
     /// <summary>Adds a node with one output; attributes are (name, long | int | double | float | string | long[]).</summary>
     public string Node(string op, string?[] inputs, params (string Name, object Value)[] attributes)
         => Node(op, inputs, 1, attributes)[0];
@@ -68,12 +122,7 @@ public sealed class OnnxGraph
     public string[] Node(string op, string?[] inputs, int outputs, params (string Name, object Value)[] attributes)
     {
         var names = Enumerable.Range(0, outputs).Select(_ => $"{op}_{_counter++}").ToArray();
-        var node = new ProtoWriter();
-        foreach (var i in inputs) node.String(1, i ?? "");
-        foreach (var o in names) node.String(2, o);
-        node.String(3, names[0]).String(4, op);
-        foreach (var (name, value) in attributes) node.Message(5, Attribute(name, value));
-        _nodes.Add(node);
+        _nodes.Add(new OnnxNode(op, [.. inputs.Select(i => i ?? "")], names, attributes) { Scope = Scope });
         return names;
     }
 
@@ -142,13 +191,18 @@ public sealed class OnnxGraph
     /// names, stride and image size there).</summary>
     public byte[] ToModel(string[] outputs, IReadOnlyDictionary<string, string>? metadata)
     {
-        for (int i = 0; i < outputs.Length; i++) Output(outputs[i], ElementType.Float, i < OutputShapes.Length ? OutputShapes[i] : null);
+        // The model's outputs first, then extra ones (Output: e.g. activations a calibration reads).
+        var declared = outputs.Select((o, i) => ValueInfo(o, ElementType.Float, i < OutputShapes.Length ? OutputShapes[i] : null)).Concat(_outputs);
         var graph = new ProtoWriter();
-        foreach (var n in _nodes) graph.Message(1, n);
+        foreach (var n in _nodes) graph.Message(1, Serialize(n));
         graph.String(2, "ghostyolo");
-        foreach (var t in _initializers) graph.Message(5, t);
+        foreach (var name in _initializerOrder)
+        {
+            var (type, shape, raw) = _initializers[name];
+            graph.Message(5, new ProtoWriter().Ints(1, shape).Int(2, (int)type).String(8, name).Bytes(9, raw));
+        }
         foreach (var i in _inputs) graph.Message(11, i);
-        foreach (var o in _outputs) graph.Message(12, o);
+        foreach (var o in declared) graph.Message(12, o);
         var model = new ProtoWriter().Int(1, IrVersion).String(2, "ghostyolo").Message(7, graph)
             .Message(8, new ProtoWriter().String(1, "").Int(2, Opset));
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
@@ -159,16 +213,26 @@ public sealed class OnnxGraph
     /// <summary>Gives value <paramref name="x"/> the graph-level name <paramref name="name"/> (an Identity node).</summary>
     public string Named(string x, string name)
     {
-        var node = new ProtoWriter().String(1, x).String(2, name).String(3, $"Identity_{_counter++}").String(4, "Identity");
-        _nodes.Add(node);
+        _nodes.Add(new OnnxNode("Identity", [x], [name], []) { Name = $"Identity_{_counter++}" });
         return name;
     }
 
     private string AddInitializer(ElementType type, long[] shape, ReadOnlySpan<byte> raw)
     {
         var name = $"w_{_counter++}";
-        _initializers.Add(new ProtoWriter().Ints(1, shape).Int(2, (int)type).String(8, name).Bytes(9, raw));
+        _initializers[name] = (type, shape, raw.ToArray());
+        _initializerOrder.Add(name);
         return name;
+    }
+
+    private static ProtoWriter Serialize(OnnxNode n)
+    {
+        var node = new ProtoWriter();
+        foreach (var i in n.Inputs) node.String(1, i);
+        foreach (var o in n.Outputs) node.String(2, o);
+        node.String(3, n.Name).String(4, n.Op);
+        foreach (var (name, value) in n.Attributes) node.Message(5, Attribute(name, value));
+        return node;
     }
 
     private static ProtoWriter ValueInfo(string name, ElementType type, long[]? shape)
