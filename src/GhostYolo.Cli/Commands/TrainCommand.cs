@@ -28,16 +28,18 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Resume the interrupted run whose last.gyt is given with --model" };
         var project = new Option<string?>("--project") { Description = "Folder for run folders (default runs/detect)" };
         var name = new Option<string?>("--name") { Description = "Run folder name (default train → train, train2, …)" };
-        var cfg = new Option<string?>("--cfg") { Description = "YAML file of overrides (keys of cfg/default.yaml)" };
+        var cfg = new Option<string?>("--cfg") { Description = "YAML file of settings: GhostYolo's cfg/default.yaml keys, a yolov5 hyp file (data/hyps/hyp.scratch-low.yaml) or an ultralytics cfg; a reference key GhostYolo does not implement must be at its default" };
         var threads = CommonOptions.Threads();
         var cmd = new Command("train", "Train a detector from a model YAML or checkpoint on a YOLO-format dataset. " +
-            "Any cfg/default.yaml key is accepted as --key value or key=value (e.g. mosaic=0.5 hsv_h=0.02).")
+            "Any cfg/default.yaml key is accepted as --key value or key=value (e.g. mosaic=0.5 hsv_h=0.02). " +
+            "recipe=yolov5 trains as yolov5 v7.0's train.py with hyp.scratch-low (SGD, warm-up, LR stepped at epoch end, no close-mosaic, val iou 0.6); " +
+            "anchor-based models run AutoAnchor unless noautoanchor=True. " + TrainConfigFile.Help())
             { model, data, epochs, imgsz, batch, workers, device, optimizer, lr0, cosLr, patience, seed, closeMosaic, weights, resume, project, name, cfg, threads };
         cmd.TreatUnmatchedTokensAsErrors = false;
         cmd.SetAction((r, ct) =>
         {
             var pairs = new List<KeyValuePair<string, string>>();
-            if (r.GetValue(cfg) is { } cfgPath) pairs.AddRange(OptionOverrides.FromYaml(cfgPath));
+            if (r.GetValue(cfg) is { } cfgPath) pairs.AddRange(TrainConfigFile.Read(cfgPath));
             void Add<T>(string key, T? value) { if (value is not null) pairs.Add(new(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)); }
             Add("model", r.GetValue(model)); Add("data", r.GetValue(data)); Add("epochs", r.GetValue(epochs)); Add("imgsz", r.GetValue(imgsz));
             Add("batch", r.GetValue(batch)); Add("workers", r.GetValue(workers)); Add("device", r.GetValue(device)); Add("optimizer", r.GetValue(optimizer));
