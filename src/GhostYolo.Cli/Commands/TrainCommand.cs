@@ -29,12 +29,13 @@ public static class TrainCommand
         var project = new Option<string?>("--project") { Description = "Folder for run folders (default runs/detect)" };
         var name = new Option<string?>("--name") { Description = "Run folder name (default train → train, train2, …)" };
         var cfg = new Option<string?>("--cfg") { Description = "YAML file of settings: GhostYolo's cfg/default.yaml keys, a yolov5 hyp file (data/hyps/hyp.scratch-low.yaml) or an ultralytics cfg; a reference key GhostYolo does not implement must be at its default" };
+        var stepLog = new Option<string?>("--step-log") { Description = "Write one JSON line per training batch (lr and momentum per parameter group, instances, running-mean losses) to this file" };
         var threads = CommonOptions.Threads();
         var cmd = new Command("train", "Train a detector from a model YAML or checkpoint on a YOLO-format dataset. " +
             "Any cfg/default.yaml key is accepted as --key value or key=value (e.g. mosaic=0.5 hsv_h=0.02). " +
             "recipe=yolov5 trains as yolov5 v7.0's train.py with hyp.scratch-low (SGD, warm-up, LR stepped at epoch end, no close-mosaic, val iou 0.6); " +
             "anchor-based models run AutoAnchor unless noautoanchor=True. " + TrainConfigFile.Help())
-            { model, data, epochs, imgsz, batch, workers, device, optimizer, lr0, cosLr, patience, seed, closeMosaic, weights, resume, project, name, cfg, threads };
+            { model, data, epochs, imgsz, batch, workers, device, optimizer, lr0, cosLr, patience, seed, closeMosaic, weights, resume, project, name, cfg, threads, stepLog };
         cmd.TreatUnmatchedTokensAsErrors = false;
         cmd.SetAction((r, ct) =>
         {
@@ -58,7 +59,7 @@ public static class TrainCommand
             }
             else if (string.IsNullOrEmpty(options.Data))
                 throw new ArgumentException("--data is required: the dataset YAML to train on (only --resume takes it from the checkpoint)");
-            return Task.FromResult(TrainRunner.Run(options, ct));
+            return Task.FromResult(TrainRunner.Run(options, ct, r.GetValue(stepLog)));
         });
         return cmd;
     }
