@@ -54,6 +54,7 @@ public sealed class Trainer(ILogger? logger = null)
         {
             HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
             Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
+            Yolov5Mosaic = recipe == RecipeKind.Yolov5,
         };
         using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
         using var valLoader = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, (int)model.MaxStride, o.SingleCls, logger, ct);
