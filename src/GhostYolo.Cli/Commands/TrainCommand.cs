@@ -23,7 +23,7 @@ public static class TrainCommand
         var cosLr = new Option<bool>("--cos-lr") { Description = "Cosine LR schedule" };
         var patience = new Option<int?>("--patience") { Description = "Early-stopping patience in epochs (default 100)" };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0)" };
-        var closeMosaic = new Option<int?>("--close-mosaic") { Description = "Disable mosaic for the last N epochs (default 10)" };
+        var closeMosaic = new Option<int?>("--close-mosaic") { Description = "Disable mosaic for the last N epochs (default: the recipe's, 10; 0 under recipe=yolov5)" };
         var weights = new Option<string?>("--weights") { Description = "Initial weights (.gyt, ultralytics/yolov5 .pt, state-dict .pt, .safetensors): tensors matching by name and shape are transferred" };
         var resume = new Option<bool>("--resume") { Description = "Resume the interrupted run whose last.gyt is given with --model" };
         var project = new Option<string?>("--project") { Description = "Folder for run folders (default runs/detect)" };
@@ -50,6 +50,7 @@ public static class TrainCommand
             if (r.GetValue(resume)) Add("resume", "true");
             pairs.AddRange(ExtraPairs(r.UnmatchedTokens));
             var options = OptionOverrides.Apply(new TrainOptions(), pairs);
+            TrainRecipe.Parse(options.Recipe);   // an unknown recipe is a user error before anything loads
             if (options.Resume)
             {
                 // As ultralytics: a resumed run keeps its own settings; only the machine's (device, workers, threads) may change.
