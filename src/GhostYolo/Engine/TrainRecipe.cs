@@ -14,7 +14,8 @@ public enum RecipeKind
 /// weight decay, warm-up, augmentation); what differs is resolved here from the options' null ("the recipe's") values and
 /// read by the trainer: the optimizer (yolov5 has no "auto": SGD with Nesterov), the box gain (0.05 for the anchor-based loss),
 /// no close-mosaic, validation NMS IoU 0.6, the LR scheduler stepping at the end of each epoch (epoch e runs at lf(e − 1)
-/// after warm-up) and the warm-up that never drops below 100 iterations.
+/// after warm-up), the warm-up that never drops below 100 iterations, gradients zeroed at the start of every epoch, yolov5's
+/// mosaic (partners from the whole dataset, tiles shuffled) and the initial weights rounded to fp16 precision once.
 /// </summary>
 public static class TrainRecipe
 {

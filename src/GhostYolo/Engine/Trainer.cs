@@ -120,6 +120,9 @@ public sealed class Trainer(ILogger? logger = null)
             }
             model.train();
             bf16?.Model.train();
+            // yolov5's train.py zeroes the gradients at the start of every epoch, dropping the batches accumulated after the last
+            // optimizer step of the previous one; ultralytics carries them over (training.md §3.6).
+            if (recipe == RecipeKind.Yolov5) optimizer.ZeroGrad();
             var tloss = new double[3];
             int i = 0;
             try
