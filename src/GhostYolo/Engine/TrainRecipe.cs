@@ -69,8 +69,8 @@ public static class TrainRecipe
     {
         var kind = Parse(resolved.Recipe);
         string what = kind == RecipeKind.Yolov5
-            ? "yolov5 v7.0 train.py + hyp.scratch-low"
-            : "ultralytics 8.2 BaseTrainer + default.yaml";
+            ? "yolov5 v7.0 train.py, hyp.scratch-low defaults"
+            : "ultralytics 8.2 BaseTrainer, default.yaml defaults";
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"recipe: {Names[(int)kind]} ({what}): optimizer={resolved.Optimizer} lr0={resolved.Lr0} lrf={resolved.Lrf} momentum={resolved.Momentum} weight_decay={resolved.WeightDecay} warmup_epochs={resolved.WarmupEpochs} warmup_bias_lr={resolved.WarmupBiasLr} close_mosaic={resolved.CloseMosaic} val_iou={resolved.Iou}; loss gains {gains}");
     }

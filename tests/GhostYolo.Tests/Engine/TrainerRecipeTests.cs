@@ -50,7 +50,7 @@ public sealed class TrainerRecipeTests : IDisposable
     {
         var (run, events) = Train("aa", noAutoanchor: false);
         var notes = events.OfType<TrainNote>().Select(n => n.Message).ToList();
-        Assert.Contains(notes, n => n.StartsWith("recipe: yolov5 (yolov5 v7.0 train.py + hyp.scratch-low): optimizer=SGD"));
+        Assert.Contains(notes, n => n.StartsWith("recipe: yolov5 (yolov5 v7.0 train.py, hyp.scratch-low defaults): optimizer=SGD"));
         Assert.Contains(notes, n => n.Contains("Anchors are a poor fit to dataset"));
         Assert.Contains(notes, n => n.StartsWith("AutoAnchor: Done ✅"));
         var evolved = Anchors(run.Last!);
