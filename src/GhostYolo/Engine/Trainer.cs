@@ -14,9 +14,10 @@ namespace GhostYolo.Engine;
 
 /// <summary>
 /// Trains a detector from a YAML or checkpoint on a YOLO-format dataset with ultralytics' recipe (BaseTrainer /
-/// DetectionTrainer 8.2): warm-up, gradient accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or
-/// cosine LR, per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping,
-/// close-mosaic, resume, and the run folder with args.yaml, results.csv/png and plots.
+/// DetectionTrainer 8.2) or, with <c>recipe=yolov5</c>, yolov5 v7.0's train.py (<see cref="TrainRecipe"/>): warm-up, gradient
+/// accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or cosine LR, AutoAnchor for anchor-based heads,
+/// per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping, close-mosaic, resume, and the run
+/// folder with args.yaml, results.csv/png and plots.
 /// </summary>
 public sealed class Trainer(ILogger? logger = null)
 {
