@@ -264,6 +264,14 @@ public sealed class Trainer(ILogger? logger = null)
         if (o.Weights is not null && resume is null)
         {
             var weights = WeightsFile.ReadWeights(o.Weights);
+            // yolov5's train.py takes the anchors from the model YAML, not from --weights (exclude = ['anchor'] when --cfg is given);
+            // AutoAnchor then checks them on this run's labels.
+            if (TrainRecipe.Parse(o.Recipe) == RecipeKind.Yolov5 && model.Head is DetectV5)
+                foreach (var key in weights.Keys.Where(k => k.Contains("anchor", StringComparison.Ordinal)).ToList())
+                {
+                    weights[key].Dispose();
+                    weights.Remove(key);
+                }
             try { transfer = Checkpoint.LoadInto(model, weights, strict: false); }
             finally { foreach (var t in weights.Values) t.Dispose(); }
         }
