@@ -23,21 +23,24 @@ public static class TrainCommand
         var cosLr = new Option<bool>("--cos-lr") { Description = "Cosine LR schedule" };
         var patience = new Option<int?>("--patience") { Description = "Early-stopping patience in epochs (default 100)" };
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 0)" };
-        var closeMosaic = new Option<int?>("--close-mosaic") { Description = "Disable mosaic for the last N epochs (default 10)" };
+        var closeMosaic = new Option<int?>("--close-mosaic") { Description = "Disable mosaic for the last N epochs (default: the recipe's, 10; 0 under recipe=yolov5)" };
         var weights = new Option<string?>("--weights") { Description = "Initial weights (.gyt, ultralytics/yolov5 .pt, state-dict .pt, .safetensors): tensors matching by name and shape are transferred" };
         var resume = new Option<bool>("--resume") { Description = "Resume the interrupted run whose last.gyt is given with --model" };
         var project = new Option<string?>("--project") { Description = "Folder for run folders (default runs/detect)" };
         var name = new Option<string?>("--name") { Description = "Run folder name (default train → train, train2, …)" };
-        var cfg = new Option<string?>("--cfg") { Description = "YAML file of overrides (keys of cfg/default.yaml)" };
+        var cfg = new Option<string?>("--cfg") { Description = "YAML file of settings: GhostYolo's cfg/default.yaml keys, a yolov5 hyp file (data/hyps/hyp.scratch-low.yaml) or an ultralytics cfg; a reference key GhostYolo does not implement must be at its default" };
+        var stepLog = new Option<string?>("--step-log") { Description = "Write one JSON line per training batch (lr and momentum per parameter group, instances, running-mean losses) to this file" };
         var threads = CommonOptions.Threads();
         var cmd = new Command("train", "Train a detector from a model YAML or checkpoint on a YOLO-format dataset. " +
-            "Any cfg/default.yaml key is accepted as --key value or key=value (e.g. mosaic=0.5 hsv_h=0.02).")
-            { model, data, epochs, imgsz, batch, workers, device, optimizer, lr0, cosLr, patience, seed, closeMosaic, weights, resume, project, name, cfg, threads };
+            "Any cfg/default.yaml key is accepted as --key value or key=value (e.g. mosaic=0.5 hsv_h=0.02). " +
+            "recipe=yolov5 trains as yolov5 v7.0's train.py with hyp.scratch-low (SGD, warm-up, LR stepped at epoch end, no close-mosaic, val iou 0.6); " +
+            "anchor-based models run AutoAnchor unless noautoanchor=True. " + TrainConfigFile.Help())
+            { model, data, epochs, imgsz, batch, workers, device, optimizer, lr0, cosLr, patience, seed, closeMosaic, weights, resume, project, name, cfg, threads, stepLog };
         cmd.TreatUnmatchedTokensAsErrors = false;
         cmd.SetAction((r, ct) =>
         {
             var pairs = new List<KeyValuePair<string, string>>();
-            if (r.GetValue(cfg) is { } cfgPath) pairs.AddRange(OptionOverrides.FromYaml(cfgPath));
+            if (r.GetValue(cfg) is { } cfgPath) pairs.AddRange(TrainConfigFile.Read(cfgPath));
             void Add<T>(string key, T? value) { if (value is not null) pairs.Add(new(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)); }
             Add("model", r.GetValue(model)); Add("data", r.GetValue(data)); Add("epochs", r.GetValue(epochs)); Add("imgsz", r.GetValue(imgsz));
             Add("batch", r.GetValue(batch)); Add("workers", r.GetValue(workers)); Add("device", r.GetValue(device)); Add("optimizer", r.GetValue(optimizer));
@@ -47,6 +50,7 @@ public static class TrainCommand
             if (r.GetValue(resume)) Add("resume", "true");
             pairs.AddRange(ExtraPairs(r.UnmatchedTokens));
             var options = OptionOverrides.Apply(new TrainOptions(), pairs);
+            TrainRecipe.Parse(options.Recipe);   // an unknown recipe is a user error before anything loads
             if (options.Resume)
             {
                 // As ultralytics: a resumed run keeps its own settings; only the machine's (device, workers, threads) may change.
@@ -56,7 +60,7 @@ public static class TrainCommand
             }
             else if (string.IsNullOrEmpty(options.Data))
                 throw new ArgumentException("--data is required: the dataset YAML to train on (only --resume takes it from the checkpoint)");
-            return Task.FromResult(TrainRunner.Run(options, ct));
+            return Task.FromResult(TrainRunner.Run(options, ct, r.GetValue(stepLog)));
         });
         return cmd;
     }

@@ -6,7 +6,11 @@ namespace GhostYolo.Cli.Commands;
 /// <summary>Runs a <see cref="Trainer"/> and renders its events: ultralytics-style lines, a live bar when interactive.</summary>
 public static class TrainRunner
 {
-    public static int Run(TrainOptions options, CancellationToken ct)
+    private static readonly System.Text.Json.JsonSerializerOptions StepLogJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <param name="stepLog">Optional JSON-lines file: one line per training batch with the lr and momentum of each parameter group
+    /// the batch ran with, its instances and the epoch's running-mean losses (for step-by-step comparisons with the reference trainers).</param>
+    public static int Run(TrainOptions options, CancellationToken ct, string? stepLog = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); AnsiConsole.MarkupLine("[yellow]Stopping after the current batch…[/]"); };
@@ -15,7 +19,21 @@ public static class TrainRunner
         try
         {
             var renderer = new TrainRenderer();
-            var result = new Trainer(new ConsoleLogger()).Train(options, new SyncProgress<TrainEvent>(renderer.Render), cts.Token);
+            using var log = stepLog is null ? null : new StreamWriter(stepLog);
+            long step = 0;
+            void Render(TrainEvent e)
+            {
+                if (log is not null && e is BatchEnded b)
+                {
+                    log.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        step = step++, epoch = b.Epoch, batch = b.Batch - 1, lr = b.Lr, momentum = b.Momentum, targets = b.Instances, mean_loss = b.Loss,
+                    }, StepLogJson));
+                    log.Flush();
+                }
+                renderer.Render(e);
+            }
+            var result = new Trainer(new ConsoleLogger()).Train(options, new SyncProgress<TrainEvent>(Render), cts.Token);
             return result.Interrupted ? 130 : 0;
         }
         finally { Console.CancelKeyPress -= onCancel; }

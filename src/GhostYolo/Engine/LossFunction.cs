@@ -18,15 +18,25 @@ public sealed class LossFunction : IDisposable
         int nc = o.SingleCls ? 1 : model.Nc;
         if (head is DetectV5 v5)
         {
-            _v5 = new DetectionLossV5(nc, v5.AnchorsGrid.detach().clone(), strides, imgsz, new DetectionLossV5Options(Cls: o.Cls));
+            // Every gain the user sets reaches the v5 loss; the constructor scales them as yolov5's train.py does.
+            var options = new DetectionLossV5Options(Box: o.Box ?? TrainRecipe.BoxAnchorBased, Obj: o.Obj, Cls: o.Cls, AnchorT: o.AnchorT,
+                LabelSmoothing: o.LabelSmoothing);
+            _v5 = new DetectionLossV5(nc, v5.AnchorsGrid.detach().clone(), strides, imgsz, options);
             Names = ["box_loss", "obj_loss", "cls_loss"];
+            Gains = FormattableString.Invariant(
+                $"box={_v5.BoxGain:G4} obj={_v5.ObjGain:G4} cls={_v5.ClsGain:G4} anchor_t={options.AnchorT} (hyp box={options.Box} obj={options.Obj} cls={options.Cls} scaled by 3/nl, nc/80, (imgsz/640)²)");
         }
         else
         {
-            _v8 = new DetectionLossV8(nc, strides, DetectionLossV8Options.From(o));
+            var options = DetectionLossV8Options.From(o);
+            _v8 = new DetectionLossV8(nc, strides, options);
             Names = ["box_loss", "cls_loss", "dfl_loss"];
+            Gains = FormattableString.Invariant($"box={options.Box} cls={options.Cls} dfl={options.Dfl}");
         }
     }
+
+    /// <summary>The gains in use, for the run's recipe line.</summary>
+    public string Gains { get; }
 
     /// <summary>Loss item names as ultralytics logs them.</summary>
     public IReadOnlyList<string> Names { get; }

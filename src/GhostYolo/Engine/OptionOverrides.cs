@@ -27,6 +27,9 @@ public static class OptionOverrides
         return copy;
     }
 
+    /// <summary>True when <paramref name="key"/> (snake- or kebab-case) names a settable property of <typeparamref name="T"/>.</summary>
+    public static bool IsKnown<T>(string key) where T : class => Properties<T>().ContainsKey(Normalize(key));
+
     /// <summary>Reads a flat YAML of overrides (<c>--cfg overrides.yaml</c>).</summary>
     public static IEnumerable<KeyValuePair<string, string>> FromYaml(string path)
     {

@@ -8,9 +8,10 @@ public abstract record TrainEvent;
 public sealed record TrainStarted(string SaveDir, string ModelSummary, string OptimizerLine, int TrainImages, int ValImages,
     int StartEpoch, int Epochs, int ImgSz, IReadOnlyList<string> LossNames, TransferReport? Transfer, string? ResumedFrom) : TrainEvent;
 
-/// <summary>One training batch done: running-mean losses of the epoch, instances in the batch, throughput and ETA.</summary>
+/// <summary>One training batch done: running-mean losses of the epoch, instances in the batch, throughput and ETA, and the lr and
+/// momentum (NaN for optimizers without one) of each parameter group this batch ran with.</summary>
 public sealed record BatchEnded(int Epoch, int Epochs, int Batch, int Batches, double[] Loss, int Instances, int Size,
-    double ImagesPerSecond, TimeSpan EpochEta) : TrainEvent;
+    double ImagesPerSecond, TimeSpan EpochEta, double[]? Lr = null, double[]? Momentum = null) : TrainEvent;
 
 /// <summary>Validation of an epoch's EMA model is under way.</summary>
 public sealed record ValidationProgress(int Epoch, int Batch, int Batches) : TrainEvent;

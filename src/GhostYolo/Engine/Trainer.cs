@@ -3,6 +3,7 @@ using System.Diagnostics;
 using GhostYolo.Data;
 using GhostYolo.Data.Transforms;
 using GhostYolo.Nn;
+using GhostYolo.Nn.Modules;
 using GhostYolo.Nn.Profiling;
 using GhostYolo.Visual;
 using GhostYolo.Platform;
@@ -14,9 +15,10 @@ namespace GhostYolo.Engine;
 
 /// <summary>
 /// Trains a detector from a YAML or checkpoint on a YOLO-format dataset with ultralytics' recipe (BaseTrainer /
-/// DetectionTrainer 8.2): warm-up, gradient accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or
-/// cosine LR, per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping,
-/// close-mosaic, resume, and the run folder with args.yaml, results.csv/png and plots.
+/// DetectionTrainer 8.2) or, with <c>recipe=yolov5</c>, yolov5 v7.0's train.py (<see cref="TrainRecipe"/>): warm-up, gradient
+/// accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or cosine LR, AutoAnchor for anchor-based heads,
+/// per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping, close-mosaic, resume, and the run
+/// folder with args.yaml, results.csv/png and plots.
 /// </summary>
 public sealed class Trainer(ILogger? logger = null)
 {
@@ -33,6 +35,11 @@ public sealed class Trainer(ILogger? logger = null)
         var names = o.SingleCls ? (IReadOnlyList<string>)["item"] : data.Names;
         var (model, transfer) = BuildModel(o, resume, names.Count, device);
         using var _model = model;
+        // Settings left to the recipe (box gain, val IoU, close-mosaic, optimizer auto) are fixed now that the head is known.
+        o = TrainRecipe.Resolve(o, model.Head?.Kind == HeadKind.Anchors);
+        var recipe = TrainRecipe.Parse(o.Recipe);
+        double valIou = o.Iou ?? 0.7;
+        int closeMosaic = o.CloseMosaic ?? 10;
         // The EMA's own instance of the same architecture; ModelEma copies the (loaded) weights into it.
         using var emaModel = new ModelBuilder().Build(model.Definition);
         emaModel.to(device);
@@ -48,10 +55,24 @@ public sealed class Trainer(ILogger? logger = null)
         {
             HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
             Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
+            Yolov5Mosaic = recipe == RecipeKind.Yolov5,
         };
         using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
         using var valLoader = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, (int)model.MaxStride, o.SingleCls, logger, ct);
         int nb = trainLoader.BatchCount;
+        var notes = new List<string>();
+        if (resume is null && model.Head is DetectV5 v5Head)
+        {
+            if (o.Noautoanchor) notes.Add("AutoAnchor: skipped (noautoanchor=True)");
+            else
+            {
+                // yolov5 train.py: check_anchors on the training labels at the training size, before the loss takes the anchors.
+                var fit = AutoAnchor.Check(trainLoader.Dataset.Images, v5Head.PixelAnchors(), imgsz, o.AnchorT, new Random(o.Seed));
+                if (fit.Replaced) v5Head.SetPixelAnchors([.. fit.Anchors.SelectMany(a => a)]);
+                notes.AddRange(fit.Lines);
+            }
+        }
+        if (resume is null && recipe == RecipeKind.Yolov5) RoundToHalf(model);
         long iterations = OptimizerFactory.AutoIterations(trainLoader.Dataset.Count, o.Batch, o.Epochs, o.Nbs);
         using var optimizer = OptimizerFactory.Build(model, OptimizerSettings.From(o), o.Batch, names.Count, iterations, logger);
         var ema = new ModelEma(model, emaModel, resume?.Info.EmaUpdates ?? 0);
@@ -65,7 +86,7 @@ public sealed class Trainer(ILogger? logger = null)
         using var bf16 = amp ? new Bf16Training(model) : null;
         var lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr);
         var warmup = WarmupSettings.From(o);
-        int nw = Warmup.Iterations(o.WarmupEpochs, nb);
+        int nw = TrainRecipe.WarmupIterations(recipe, o.WarmupEpochs, nb);
         int startEpoch = resume is null ? 0 : resume.Info.Epoch + 1;
         double bestFitness = resume?.Info.BestFitness ?? 0;
         int bestEpoch = startEpoch;
@@ -73,6 +94,8 @@ public sealed class Trainer(ILogger? logger = null)
         var validator = new Validator();
         string last = Path.Combine(weightsDir, "last" + Checkpoint.Extension), best = Path.Combine(weightsDir, "best" + Checkpoint.Extension);
 
+        progress?.Report(new TrainNote(TrainRecipe.Describe(o, loss.Gains)));
+        foreach (var line in notes) progress?.Report(new TrainNote(line));
         if (resume is null && o.Plots) LabelsPlot.Save(Path.Combine(saveDir, "labels.jpg"), trainLoader.Dataset.Images.SelectMany(i => i.Boxes), names);
         progress?.Report(new TrainStarted(saveDir, ModelProfile.Measure(model).SummaryLine, optimizer.Describe(), trainLoader.Dataset.Count,
             valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
@@ -88,16 +111,19 @@ public sealed class Trainer(ILogger? logger = null)
         {
             if (ct.IsCancellationRequested) { interrupted = true; break; }
             var epochClock = Stopwatch.StartNew();
-            LrSchedule.ApplyEpoch(optimizer, lf(epoch));
+            LrSchedule.ApplyEpoch(optimizer, lf(TrainRecipe.ScheduleEpoch(recipe, epoch)));
             // ultralytics: at epoch == epochs − close_mosaic, or at once when resuming past that point.
-            bool closeNow = epoch == o.Epochs - o.CloseMosaic || (epoch == startEpoch && startEpoch > o.Epochs - o.CloseMosaic && startEpoch > 0);
-            if (o.CloseMosaic > 0 && closeNow && !trainLoader.Dataset.MosaicClosed)
+            bool closeNow = epoch == o.Epochs - closeMosaic || (epoch == startEpoch && startEpoch > o.Epochs - closeMosaic && startEpoch > 0);
+            if (closeMosaic > 0 && closeNow && !trainLoader.Dataset.MosaicClosed)
             {
                 trainLoader.Dataset.CloseMosaic();
                 progress?.Report(new TrainNote("Closing dataloader mosaic"));
             }
             model.train();
             bf16?.Model.train();
+            // yolov5's train.py zeroes the gradients at the start of every epoch, dropping the batches accumulated after the last
+            // optimizer step of the previous one; ultralytics carries them over (training.md §3.6).
+            if (recipe == RecipeKind.Yolov5) optimizer.ZeroGrad();
             var tloss = new double[3];
             int i = 0;
             try
@@ -129,7 +155,9 @@ public sealed class Trainer(ILogger? logger = null)
                     i++;
                     double seconds = epochClock.Elapsed.TotalSeconds;
                     progress?.Report(new BatchEnded(epoch, o.Epochs, i, nb, (double[])tloss.Clone(), (int)b.Targets.shape[0], (int)b.Images.shape[3],
-                        i * o.Batch / seconds, TimeSpan.FromSeconds(seconds / i * (nb - i))));
+                        i * o.Batch / seconds, TimeSpan.FromSeconds(seconds / i * (nb - i)),
+                        [.. Enumerable.Range(0, optimizer.GroupCount).Select(optimizer.GetLr)],
+                        [.. Enumerable.Range(0, optimizer.GroupCount).Select(g => optimizer.GetMomentum(g) ?? double.NaN)]));
                 }
             }
             catch (OperationCanceledException) { interrupted = true; }
@@ -142,7 +170,7 @@ public sealed class Trainer(ILogger? logger = null)
             double fitness = bestFitness;
             if (o.Val || final || possibleStop)
             {
-                val = validator.Run((DetectionModel)ema.Module, valLoader, names, new ValOptions { Iou = o.Iou, MaxDet = o.MaxDet, SingleCls = o.SingleCls },
+                val = validator.Run((DetectionModel)ema.Module, valLoader, names, new ValOptions { Iou = valIou, MaxDet = o.MaxDet, SingleCls = o.SingleCls },
                     (raw, targets) => loss.Compute(raw, targets).Items, new Progress<(int Batch, int Batches)>(p => progress?.Report(new ValidationProgress(epoch, p.Batch, p.Batches))), ct);
                 fitness = val.Metrics.Fitness;
             }
@@ -182,7 +210,7 @@ public sealed class Trainer(ILogger? logger = null)
             bestModel.Fuse();
             finalVal = validator.Run(bestModel, valLoader, names, new ValOptions
             {
-                Iou = o.Iou, MaxDet = o.MaxDet, SingleCls = o.SingleCls, SaveDir = saveDir, Plots = o.Plots,
+                Iou = valIou, MaxDet = o.MaxDet, SingleCls = o.SingleCls, SaveDir = saveDir, Plots = o.Plots,
             }, progress: null, ct: ct);
         }
         var finished = new TrainFinished(saveDir, File.Exists(best) ? best : null, File.Exists(last) ? last : null, finalVal, completed, clock.Elapsed, interrupted);
@@ -213,6 +241,8 @@ public sealed class Trainer(ILogger? logger = null)
             throw new ArgumentException($"{requested.Model} is from a finished run; nothing to resume. To train longer, start a new run with --weights {requested.Model}");
         if (ckpt.OptimizerState is null) throw new InvalidDataException($"{requested.Model} has no optimizer state to resume from");
         var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
+        // Runs saved before recipes existed wrote ultralytics' box 7.5 even for anchor-based heads, whose loss ignored it then.
+        if (!ckpt.Info.TrainArgs.ContainsKey("recipe")) saved = saved with { Box = null };
         // As ultralytics: the run's own settings, except where the machine differs.
         return saved with { Model = requested.Model, Resume = true, Device = requested.Device, Workers = requested.Workers, Threads = requested.Threads };
     }
@@ -234,6 +264,14 @@ public sealed class Trainer(ILogger? logger = null)
         if (o.Weights is not null && resume is null)
         {
             var weights = WeightsFile.ReadWeights(o.Weights);
+            // yolov5's train.py takes the anchors from the model YAML, not from --weights (exclude = ['anchor'] when --cfg is given);
+            // AutoAnchor then checks them on this run's labels.
+            if (TrainRecipe.Parse(o.Recipe) == RecipeKind.Yolov5 && model.Head is DetectV5)
+                foreach (var key in weights.Keys.Where(k => k.Contains("anchor", StringComparison.Ordinal)).ToList())
+                {
+                    weights[key].Dispose();
+                    weights.Remove(key);
+                }
             try { transfer = Checkpoint.LoadInto(model, weights, strict: false); }
             finally { foreach (var t in weights.Values) t.Dispose(); }
         }
@@ -264,6 +302,15 @@ public sealed class Trainer(ILogger? logger = null)
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.SaveState(w);
         var weights = ema.Module.state_dict();
         new Checkpoint(info, weights, ms.ToArray()).Save(path);
+    }
+
+    /// <summary>yolov5 train.py's <c>model.half().float()</c> after AutoAnchor ("pre-reduce anchor precision"): every floating
+    /// tensor of the fresh model rounded to fp16 precision once.</summary>
+    private static void RoundToHalf(DetectionModel model)
+    {
+        using var _ = no_grad();
+        foreach (var (_, t) in model.state_dict())
+            if (t.is_floating_point()) t.copy_(t.to(ScalarType.Float16).to(t.dtype));
     }
 
     /// <summary>ultralytics <c>strip_optimizer</c>: a finished checkpoint keeps the weights and metadata, drops the optimizer, epoch −1.</summary>

@@ -8,7 +8,7 @@ public sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, 
     double Alpha = 0.5, double Beta = 6.0)
 {
     /// <summary>The loss gains of the training options (box / cls / dfl).</summary>
-    public static DetectionLossV8Options From(Engine.TrainOptions o) => new(o.Box, o.Cls, o.Dfl);
+    public static DetectionLossV8Options From(Engine.TrainOptions o) => new(o.Box ?? Engine.TrainRecipe.BoxAnchorFree, o.Cls, o.Dfl);
 }
 
 /// <summary>

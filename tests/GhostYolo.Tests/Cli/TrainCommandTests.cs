@@ -43,6 +43,17 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_yolov5_hyp_key_GhostYolo_does_not_implement_is_refused_unless_at_its_default()
+    {
+        using var dir = new TempDir();
+        var hyp = dir.File("hyp.yaml");
+        File.WriteAllText(hyp, "lr0: 0.01\nobj: 1.0\nanchor_t: 4.0\nfl_gamma: 1.5\n");
+        Assert.Equal(2, Train("--model", "yolov5n.yaml", "--data", dir.File("missing.yaml"), "--cfg", hyp));
+        var e = Assert.Throws<InvalidDataException>(() => TrainConfigFile.Read(hyp));
+        Assert.StartsWith($"{hyp}:4: 'fl_gamma: 1.5'", e.Message);
+    }
+
+    [Fact]
     public void Fraction_trains_on_that_share_of_the_training_images()
     {
         using var dir = new TempDir();

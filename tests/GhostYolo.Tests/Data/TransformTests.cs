@@ -79,6 +79,32 @@ public class TransformTests(ShapesFixture fx) : IClassFixture<ShapesFixture>
         }
     }
 
+    /// <summary>Each image a full-size box of its own class (the sample's is class 0, partners class 1).</summary>
+    private sealed class TwoClassSource(int s) : ISampleSource
+    {
+        public int Count => 3;
+        public Sample LoadImageAndLabel(int index) => Blank(s, s, new LabelBox(1, 0, 0, s, s));
+    }
+
+    /// <summary>yolov5's load_mosaic shuffles the four tiles: the sample's own image lands in every quadrant across seeds.</summary>
+    [Fact]
+    public void Yolov5Mosaic_PutsTheSampleInARandomQuadrant()
+    {
+        const int S = 64;
+        var src = new TwoClassSource(S);
+        var quadrants = new HashSet<(bool Right, bool Bottom)>();
+        for (int seed = 0; seed < 40; seed++)
+        {
+            using var s = Blank(S, S, new LabelBox(0, 0, 0, S, S));
+            new Mosaic(src, S, yolov5: true).Apply(s, new Random(seed));
+            Assert.Equal((2 * S, 2 * S), (s.Image.Rows, s.Image.Cols));
+            var own = Assert.Single(s.Boxes, b => b.Class == 0);
+            Assert.True(own.X1 >= 0 && own.Y1 >= 0 && own.X2 <= 2 * S && own.Y2 <= 2 * S);
+            quadrants.Add(((own.X1 + own.X2) / 2 > S, (own.Y1 + own.Y2) / 2 > S));
+        }
+        Assert.Equal(4, quadrants.Count);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -15,6 +15,37 @@ public class DetectionLossV5Tests
     /// Cells: own (2,5), left (1,5), below (2,6), each for anchors 0 and 1, in offset-major order.
     /// Target B (image 1): wh 0.01·8 = 0.08 → ratio 12.5 to the smallest anchor → rejected everywhere.
     /// </summary>
+    /// <summary>
+    /// The whole loss against yolov5 v7.0's own <c>ComputeLoss</c>, run here on the same inputs: yolov5n anchors (nc 4), hyp.scratch-low
+    /// gains scaled by train.py for imgsz 320, predictions p[i] = 0.5·sin(0.37·k + i) over the flat index k, five targets (one on the
+    /// grid's left edge, two tiny ones, one wide). yolov5 printed loss 2.2533655, items [0.11676913, 0.95669913, 0.05321456].
+    /// </summary>
+    [Fact]
+    public void MatchesYolov5ComputeLossOnFixedInputs()
+    {
+        float[] anchors = [1.25f, 1.625f, 2.0f, 3.75f, 4.125f, 2.875f, 1.875f, 3.8125f, 3.875f, 2.8125f, 3.6875f, 7.4375f, 3.625f, 2.8125f, 4.875f, 6.1875f, 11.65625f, 10.1875f];
+        using var loss = new DetectionLossV5(4, tensor(anchors).view(3, 3, 2), [8, 16, 32], 320);
+        var preds = new[] { 40, 20, 10 }.Select((s, i) =>
+        {
+            long n = 2L * 3 * s * s * 9;
+            return (0.5 * sin(0.37 * arange(n, dtype: ScalarType.Float64) + i)).to_type(ScalarType.Float32).view(2, 3, s, s, 9);
+        }).ToArray();
+        var targets = tensor(new float[]
+        {
+            0, 0, 0.30f, 0.70f, 0.25f, 0.20f,
+            0, 2, 0.52f, 0.41f, 0.05f, 0.08f,
+            0, 3, 0.90f, 0.15f, 0.60f, 0.30f,
+            1, 1, 0.125f, 0.5f, 0.10f, 0.10f,
+            1, 3, 0.66f, 0.83f, 0.02f, 0.03f,
+        }).view(5, 6);
+        var (total, items) = loss.Compute(preds, targets);
+        var it = items.data<float>().ToArray();
+        Assert.Equal(0.11676913, it[0], 5);
+        Assert.Equal(0.95669913, it[1], 5);
+        Assert.Equal(0.05321456, it[2], 5);
+        Assert.Equal(2.2533655, total.item<float>(), 4);
+    }
+
     [Fact]
     public void BuildTargetsPicksAnchorsAndNeighbourCells()
     {

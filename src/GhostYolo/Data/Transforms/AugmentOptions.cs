@@ -15,6 +15,8 @@ public sealed record AugmentOptions
     public double FlipLr { get; init; } = 0.5;
     public double Mosaic { get; init; } = 1.0;
     public double Mixup { get; init; } = 0.0;
+    /// <summary>yolov5's mosaic: partners from the whole dataset, the four tiles in random order (see <see cref="Transforms.Mosaic"/>).</summary>
+    public bool Yolov5Mosaic { get; init; }
 
     /// <summary>The options used for the last <c>close_mosaic</c> epochs (training.md §2.10): mosaic and mixup off.</summary>
     public AugmentOptions WithoutMosaic() => this with { Mosaic = 0, Mixup = 0 };
@@ -31,7 +33,7 @@ public static class TrainTransforms
     {
         var perspective = new RandomPerspective(o.Degrees, o.Translate, o.Scale, o.Shear, o.Perspective, new LetterBox(imgsz, imgsz));
         var pre = new List<ITransform>();
-        if (o.Mosaic > 0) pre.Add(new Mosaic(source, imgsz, o.Mosaic));
+        if (o.Mosaic > 0) pre.Add(new Mosaic(source, imgsz, o.Mosaic, o.Yolov5Mosaic));
         pre.Add(perspective);
         var prePipeline = new TransformPipeline([.. pre]);
         var steps = new List<ITransform>(pre);

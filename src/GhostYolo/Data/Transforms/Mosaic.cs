@@ -6,8 +6,10 @@ namespace GhostYolo.Data.Transforms;
 /// 4-image mosaic (ultralytics <c>Mosaic._mosaic4</c>, training.md §2.1): the anchor top-left around a random centre in a
 /// 2s×2s canvas filled with 114, three partners drawn with replacement from the sample's recent-image buffer.
 /// Boxes are clipped to the canvas and zero-area boxes dropped; RandomPerspective later crops the −s/2 border.
+/// With <paramref name="yolov5"/> it is yolov5 v7.0's <c>load_mosaic</c> instead (training.md §2.12): the three partners are drawn
+/// uniformly from the whole dataset and the four images are shuffled, so the sample lands in a random quadrant.
 /// </summary>
-public sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0) : ITransform
+public sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0, bool yolov5 = false) : ITransform
 {
     /// <summary>Mosaic probability.</summary>
     public double P { get; } = p;
@@ -17,16 +19,23 @@ public sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0) : IT
     {
         if (rng.NextDouble() > P) return;
         var buffer = sample.Buffer.Count > 0 ? sample.Buffer : [sample.Index];
-        var partners = new int[3];
-        for (int k = 0; k < 3; k++) partners[k] = buffer[rng.Next(buffer.Count)];
         int s = imgsz;
-        int yc = (int)rng.Uniform(s / 2.0, 1.5 * s), xc = (int)rng.Uniform(s / 2.0, 1.5 * s);
+        // v5 draws the centre first, then the partners; ultralytics the partners first.
+        int yc = 0, xc = 0;
+        if (yolov5) (yc, xc) = ((int)rng.Uniform(s / 2.0, 1.5 * s), (int)rng.Uniform(s / 2.0, 1.5 * s));
+        // Tile order: -1 is the sample itself, otherwise a dataset index.
+        var order = new int[4];
+        order[0] = -1;
+        for (int k = 1; k < 4; k++) order[k] = yolov5 ? rng.Next(source.Count) : buffer[rng.Next(buffer.Count)];
+        if (yolov5) rng.Shuffle(order);
+        else (yc, xc) = ((int)rng.Uniform(s / 2.0, 1.5 * s), (int)rng.Uniform(s / 2.0, 1.5 * s));
 
         var canvas = new Mat(2 * s, 2 * s, MatType.CV_8UC3, LetterBox.PadColor);
         var boxes = new List<LabelBox>();
         for (int i = 0; i < 4; i++)
         {
-            Sample tile = i == 0 ? sample : source.LoadImageAndLabel(partners[i - 1]);
+            bool own = order[i] < 0;
+            Sample tile = own ? sample : source.LoadImageAndLabel(order[i]);
             try
             {
                 int h = tile.Image.Rows, w = tile.Image.Cols;
@@ -67,7 +76,7 @@ public sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0) : IT
             }
             finally
             {
-                if (i != 0) tile.Dispose();
+                if (!own) tile.Dispose();
             }
         }
         sample.ReplaceImage(canvas);

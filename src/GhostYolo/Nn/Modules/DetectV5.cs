@@ -93,13 +93,34 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
     public void SetStrides(long[] strides)
     {
         Strides = strides;
-        var a = tensor(_anchorsPx.SelectMany(l => l).Select(v => (float)v).ToArray()).view(Nl, (long)na, 2L);
+        SetPixelAnchors(_anchorsPx.SelectMany(l => l).Select(v => (float)v).ToArray());
+    }
+
+    /// <summary>The anchors in pixels, (nl·na) rows of (w, h) in level order (yolov5 <c>m.anchors * m.stride</c>).</summary>
+    public float[][] PixelAnchors()
+    {
+        using var scope = NewDisposeScope();
+        var px = (AnchorsGrid.cpu() * tensor(Strides.Select(s => (float)s).ToArray()).view(-1, 1, 1)).reshape(-1, 2);
+        var v = px.data<float>().ToArray();
+        return [.. Enumerable.Range(0, v.Length / 2).Select(i => new[] { v[2 * i], v[2 * i + 1] })];
+    }
+
+    /// <summary>
+    /// Writes new anchors given in pixels ((nl·na) (w, h) pairs, flattened), reversing the level order when their mean areas run
+    /// against the strides (yolov5 <c>check_anchor_order</c>), then stores them in grid units (divided by each level's stride).
+    /// AutoAnchor calls this; the <c>anchors</c> buffer is part of the state dict, so checkpoints keep them.
+    /// </summary>
+    public void SetPixelAnchors(float[] pixelWh)
+    {
+        if (pixelWh.Length != Nl * na * 2) throw new ArgumentException($"{pixelWh.Length / 2} anchors given for {Nl}×{na}", nameof(pixelWh));
+        using var scope = NewDisposeScope();
+        var a = tensor(pixelWh).view(Nl, (long)na, 2L);
         var area = a.prod(-1).mean([-1L]);                                     // (nl)
-        bool areaAscending = area[-1].item<float>() >= area[0].item<float>();
-        bool strideAscending = strides[^1] >= strides[0];
-        if (areaAscending != strideAscending) a = a.flip(0);
-        var grid = a / tensor(strides.Select(s => (float)s).ToArray()).view(-1, 1, 1);
-        using (no_grad()) AnchorsGrid.copy_(grid);
+        float da = area[-1].item<float>() - area[0].item<float>();
+        long ds = Strides[^1] - Strides[0];
+        if (da != 0 && Math.Sign(da) != Math.Sign(ds)) a = a.flip(0);
+        var grid = a / tensor(Strides.Select(s => (float)s).ToArray()).view(-1, 1, 1);
+        using (no_grad()) AnchorsGrid.copy_(grid.to(AnchorsGrid.device));
     }
 
     public void InitBiases()
