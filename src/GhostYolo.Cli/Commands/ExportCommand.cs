@@ -2,6 +2,8 @@ using System.CommandLine;
 using GhostYolo.Data;
 using GhostYolo.Engine;
 
+using GhostYolo.Nn.Export;
+
 namespace GhostYolo.Cli.Commands;
 
 /// <summary><c>ghostyolo export</c>: writes a model as ONNX, safetensors or a PyTorch state dict (<see cref="Exporter"/>).</summary>
@@ -14,7 +16,7 @@ public static class ExportCommand
         var imgsz = CommonOptions.ModelImgSz();
         var batch = new Option<int>("--batch") { Description = "ONNX batch size", DefaultValueFactory = _ => 1 };
         var dynamic = new Option<bool>("--dynamic") { Description = "ONNX: dynamic batch axis (height and width stay fixed)" };
-        var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => Onnx.OnnxGraph.Opset };
+        var opset = new Option<int>("--opset") { Description = "ONNX opset (17)", DefaultValueFactory = _ => Nn.Export.OnnxGraph.Opset };
         var half = new Option<bool>("--half") { Description = "safetensors / torch: fp16 tensors" };
         var output = new Option<string?>("--output") { Description = "Output file (default: beside the model)" };
         var weights = CommonOptions.Weights();

@@ -6,6 +6,8 @@ using GhostYolo.Onnx;
 using GhostYolo.Weights;
 using static TorchSharp.torch;
 
+using GhostYolo.Nn.Export;
+
 namespace GhostYolo.Engine;
 
 /// <summary>The file formats <c>ghostyolo export</c> writes.</summary>

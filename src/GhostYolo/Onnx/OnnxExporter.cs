@@ -2,6 +2,8 @@ using GhostYolo.Nn;
 using GhostYolo.Onnx.Quantization;
 using static TorchSharp.torch;
 
+using GhostYolo.Nn.Export;
+
 namespace GhostYolo.Onnx;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 
+using GhostYolo.Nn.Export;
+
 namespace GhostYolo.Onnx;
 
 /// <summary>

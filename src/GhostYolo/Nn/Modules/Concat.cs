@@ -1,4 +1,4 @@
-using GhostYolo.Onnx;
+using GhostYolo.Nn.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,5 @@
+using GhostYolo.Nn.Export;
+
 namespace GhostYolo.Onnx.Quantization;
 
 /// <summary>

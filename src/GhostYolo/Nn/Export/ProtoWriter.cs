@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GhostYolo.Onnx;
+namespace GhostYolo.Nn.Export;
 
 /// <summary>
 /// The few protocol-buffer wire rules an ONNX file needs (varints, fixed32, length-delimited fields), so export needs

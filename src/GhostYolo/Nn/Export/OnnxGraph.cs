@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GhostYolo.Onnx;
+namespace GhostYolo.Nn.Export;
 
 /// <summary>A block that knows its own ONNX form: given its input value names, it adds nodes and returns its outputs.</summary>
 public interface IOnnxExportable
@@ -14,7 +14,7 @@ public interface IOnnxExportable
 }
 
 /// <summary>One graph node as built (serialized only by <see cref="OnnxGraph.ToModel(string[], IReadOnlyDictionary{string, string}?)"/>),
-/// so passes such as <see cref="Quantization.QdqQuantizer"/> can read and rewrite the graph.</summary>
+/// so passes such as <c>Onnx.Quantization.QdqQuantizer</c> can read and rewrite the graph.</summary>
 public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes)
 {
     public string Name { get; init; } = Outputs[0];
