@@ -18,7 +18,6 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public static TorchSharp.torch.Device ParseDevice(string text) => GhostYolo.Engine.DeviceParser.Parse(text);
 
     /// <summary><c>--weights</c> for a model YAML: a state dict (.pt/.pth), safetensors or checkpoint in ultralytics' names, loaded strictly.</summary>
     public static Option<string?> Weights() => new("--weights")

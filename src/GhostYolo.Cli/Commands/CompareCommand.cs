@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GhostYolo.Benchmarks;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Profiling;
 using Spectre.Console;
@@ -32,7 +33,7 @@ public static class CompareCommand
         cmd.SetAction(r =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
-            var options = new CompareOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
+            var options = new ComparisonOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
                 r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!),
                 Engine.InferenceRuntimeParser.Parse(r.GetValue(runtime)!)) { Int8 = int8Arguments.Parse(r, r.GetValue(data)) };
             var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
@@ -42,32 +43,16 @@ public static class CompareCommand
         return cmd;
     }
 
-    public sealed record CompareOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop,
-        Nn.Precision Precision = Nn.Precision.Fp32, Engine.InferenceRuntime Runtime = Engine.InferenceRuntime.Auto)
+    /// <summary>Measures one model (<see cref="Comparison.Measure"/>) and prints its warnings as the command always has.</summary>
+    public static CompareRow Measure(string name, ComparisonOptions o)
     {
-        /// <summary>How int8 calibrates (a model YAML: on --data's images, without the held-out search).</summary>
-        public Engine.Int8Options? Int8 { get; init; }
+        var row = Comparison.Measure(name, o);
+        if (row.PrecisionFellBack) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
+        if (row.Note is { } note) Console.Error.WriteLine($"{row.Profile.Name}: {note}");
+        return row;
     }
 
-    public sealed record Row(ModelProfile Profile, double? Macs, Latency? Latency, Engine.InferenceRuntime? Runtime = null);
-
-    public static Row Measure(string name, CompareOptions o)
-    {
-        var loaded = GhostYolo.Engine.ModelLoader.Load(name, TorchSharp.torch.CPU, o.Nc);
-        using var model = loaded.Model;
-        if (o.Fused) model.Fuse();
-        var profile = ModelProfile.Measure(model, o.ImgSz, o.Rule);
-        double? macs = o.Macs ? MacCounter.Count(model, o.ImgSz, o.ImgSz, o.Convention) : null;
-        if (!o.Speed) return new Row(profile, macs, null);
-        var plan = o.Precision == Nn.Precision.Int8 && o.Runtime != Engine.InferenceRuntime.Torch
-            ? GhostYolo.Benchmarks.ForwardBenchmark.Int8Plan(loaded, o.Int8) : null;
-        using var runner = Engine.InferenceRunner.Create(model, o.Precision, o.Runtime, plan);
-        if (runner.Precision != o.Precision) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
-        if (runner.Note is { } note) Console.Error.WriteLine($"{profile.Name}: {note}");
-        return new Row(profile, macs, LatencyMeter.Measure(runner.Run, model.Definition.InputChannels, o.ImgSz, o.Runs), runner.Runtime);
-    }
-
-    public static string Render(IReadOnlyList<Row> rows, CompareOptions o, string format)
+    public static string Render(IReadOnlyList<CompareRow> rows, ComparisonOptions o, string format)
     {
         var header = new List<string> { "model", "layers", "parameters", "gradients", o.Macs ? "macs" : "gflops", "size_kb" };
         if (o.Speed) header.AddRange(["runtime", "latency_ms", "fps"]);

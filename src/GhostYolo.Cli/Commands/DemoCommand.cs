@@ -1,3 +1,4 @@
+using GhostYolo.Benchmarks;
 using System.CommandLine;
 using System.Diagnostics;
 using GhostYolo.Data;
@@ -58,7 +59,7 @@ public static class DemoCommand
         if (!skipCompare)
         {
             Step(2, $"YOLOv8n and its lightweight variants (nc {nc}, fused, latency at {imgsz}×{imgsz}, batch 1, CPU)");
-            var options = new CompareCommand.CompareOptions(imgsz, nc, Fused: true, Speed: true, Runs: 8, Macs: false, LayerRule.Modules);
+            var options = new ComparisonOptions(imgsz, nc, Fused: true, Speed: true, Runs: 8, Macs: false, LayerRule.Modules);
             var rows = CompareModels.Select(m => CompareCommand.Measure(m, options)).ToList();
             Console.Write(CompareCommand.Render(rows, options, "table"));
             Console.WriteLine($"GFLOPs at {imgsz}. Fewer FLOPs is not always faster: depth-wise convs are memory-bound.");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using GhostYolo.Engine;
+using GhostYolo.Platform;
 using GhostYolo.Engine.Sinks;
 using GhostYolo.Engine.Sources;
 using Spectre.Console;
@@ -104,7 +105,7 @@ public static class DetectCommand
     private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track,
         IReadOnlyList<string>? names, string? weights)
     {
-        CommonOptions.ParseDevice(o.Device);   // a bad --device is reported before the source is opened
+        DeviceParser.Check(o.Device);   // a bad --device is reported before the source is opened
         // Open the source before loading the model: a missing file or camera is reported at once.
         using var source = FrameSources.Open(sourceText, o.VidStride);
         using var predictor = Predictor.Load(modelPath, o, o.Precision == Nn.Precision.Int8 ? new ConsoleLogger() : null, imgszFromModel: imgsz is null, nc: nc, names: names, weights: weights);
@@ -112,7 +113,7 @@ public static class DetectCommand
         if (predictor.Int8 is { } int8) Int8Arguments.Print(int8);
         if (predictor.ActualPrecision != o.Precision && o.Precision == Nn.Precision.Bf16) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
         if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
-        AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {TorchSharp.torch.get_num_threads()} thread(s)[/]");
+        AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {GhostYoloRuntime.Threads} thread(s)[/]");
         if (o.Show && DisplayWindow.UnavailableReason is { } why) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(why)}");
 
         using var cts = new CancellationTokenSource();

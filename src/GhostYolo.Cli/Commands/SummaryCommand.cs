@@ -19,7 +19,7 @@ public static class SummaryCommand
         var cmd = new Command("summary", "Print a model's layers, parameters and GFLOPs") { model, nc, imgsz, fused, verbose, leaves };
         cmd.SetAction(r =>
         {
-            using var m = GhostYolo.Engine.ModelLoader.Load(r.GetValue(model)!, TorchSharp.torch.CPU, r.GetValue(nc)).Model;
+            using var m = GhostYolo.Engine.ModelLoader.Load(r.GetValue(model)!, nc: r.GetValue(nc)).Model;
             if (r.GetValue(fused)) m.Fuse();
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("", "from", "n", "params", "module", "arguments");
@@ -28,8 +28,8 @@ public static class SummaryCommand
             table.Columns[3].RightAligned();
             AnsiConsole.Write(table);
             if (r.GetValue(verbose))
-                foreach (var (name, p) in m.named_parameters())
-                    Console.WriteLine($"{name,-50} {p.requires_grad,6} {p.numel(),10:N0} [{string.Join(", ", p.shape)}]");
+                foreach (var p in ModelTable.Parameters(m))
+                    Console.WriteLine($"{p.Name,-50} {p.RequiresGrad,6} {p.Count,10:N0} [{string.Join(", ", p.Shape)}]");
             var profile = ModelProfile.Measure(m, r.GetValue(imgsz), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules);
             Console.WriteLine(profile.SummaryLine);
             return 0;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using GhostYolo.Data;
 using GhostYolo.Engine;
-using static TorchSharp.torch;
+using GhostYolo.Platform;
 
 namespace GhostYolo.Cli.Commands;
 
@@ -40,7 +40,8 @@ public static class ValCommand
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
-            var dev = CommonOptions.ParseDevice(r.GetValue(device)!);
+            var dev = r.GetValue(device)!;
+            DeviceParser.Check(dev);
             var dataset = DatasetDefinition.Load(r.GetValue(data)!);
             var modelPath = r.GetValue(model)!;
             var saveDir = RunDirectory.Create(r.GetValue(project)!, r.GetValue(name)!);
@@ -54,7 +55,7 @@ public static class ValCommand
             if (Onnx.OnnxModelFile.IsOnnx(modelPath))
             {
                 // ONNX files run on ONNX Runtime; one exported for a fixed size takes square letterboxed images (as ultralytics).
-                using var runner = InferenceRunner.FromOnnxFile(new Onnx.OnnxModelFile(modelPath, TorchSharp.torch.get_num_threads()));
+                using var runner = InferenceRunner.FromOnnxFile(new Onnx.OnnxModelFile(modelPath, GhostYoloRuntime.Threads));
                 names = CheckNames(modelPath, runner.Nc, dataset, r.GetValue(data)!);
                 Console.WriteLine($"ONNX Runtime: {modelPath} ({(runner.FixedSize is { } f ? $"{f.H}×{f.W}" : "any size")}, {(runner.FixedBatch is { } b ? $"batch {b}" : "dynamic batch")})");
                 int size = runner.FixedSize is { } fs ? Math.Max(fs.H, fs.W) : r.GetValue(imgsz) ?? 640;

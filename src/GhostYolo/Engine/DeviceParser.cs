@@ -5,6 +5,9 @@ namespace GhostYolo.Engine;
 /// <summary>Parses <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>N</c>; asking for CUDA where it is not available is a clear error.</summary>
 public static class DeviceParser
 {
+    /// <summary>Throws the same clear error as <see cref="Parse"/> for a bad device, without returning a TorchSharp type.</summary>
+    public static void Check(string text) => Parse(text);
+
     public static torch.Device Parse(string text)
     {
         var t = text.Trim().ToLowerInvariant();

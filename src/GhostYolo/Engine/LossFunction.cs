@@ -28,7 +28,7 @@ public sealed class LossFunction : IDisposable
         }
         else
         {
-            var options = DetectionLossV8Options.From(o);
+            var options = new DetectionLossV8Options(Box: o.Box ?? TrainRecipe.BoxAnchorFree, Cls: o.Cls, Dfl: o.Dfl);
             _v8 = new DetectionLossV8(nc, strides, options);
             Names = ["box_loss", "cls_loss", "dfl_loss"];
             Gains = FormattableString.Invariant($"box={options.Box} cls={options.Cls} dfl={options.Dfl}");

@@ -21,6 +21,11 @@ public sealed record LoadedModel(DetectionModel Model, IReadOnlyList<string> Nam
 /// </summary>
 public static class ModelLoader
 {
+    /// <summary>As the overload that takes a <c>Device</c>, on a device given as text
+    /// (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>; see <see cref="DeviceParser"/>).</summary>
+    public static LoadedModel Load(string model, string device = "cpu", int? nc = null, IReadOnlyList<string>? names = null, string? weights = null)
+        => Load(model, DeviceParser.Parse(device), nc, names, weights);
+
     /// <param name="model">A checkpoint path or a model YAML name/path.</param>
     /// <param name="nc">For YAMLs: the class count (e.g. from the dataset); ignored for checkpoints.</param>
     /// <param name="names">For YAMLs: class names; default <c>class0..</c>.</param>

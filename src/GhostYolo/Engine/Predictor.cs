@@ -34,7 +34,7 @@ public sealed class Predictor : IDisposable
     private readonly ILogger _logger;
     private bool _warmedUp;
 
-    /// <param name="model">The loaded model (see <see cref="ModelLoader.Load"/>); it is put into its inference form in place
+    /// <param name="model">The loaded model (see <see cref="ModelLoader"/>); it is put into its inference form in place
     /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
     /// <remarks>int8 (<see cref="PredictOptions.Precision"/>) first calibrates the model, or reads the calibration cached
     /// beside its checkpoint (<see cref="Int8Calibration"/>, settings in <see cref="PredictOptions.Int8"/>).</remarks>

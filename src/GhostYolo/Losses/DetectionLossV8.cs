@@ -5,11 +5,7 @@ namespace GhostYolo.Losses;
 
 /// <summary>Gains and head settings of the v8 detection loss; defaults equal ultralytics <c>default.yaml</c>.</summary>
 public sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, double Dfl = 1.5, int RegMax = 16, int TopK = 10,
-    double Alpha = 0.5, double Beta = 6.0)
-{
-    /// <summary>The loss gains of the training options (box / cls / dfl).</summary>
-    public static DetectionLossV8Options From(Engine.TrainOptions o) => new(o.Box ?? Engine.TrainRecipe.BoxAnchorFree, o.Cls, o.Dfl);
-}
+    double Alpha = 0.5, double Beta = 6.0);
 
 /// <summary>
 /// YOLOv8 detection loss, mirroring ultralytics 8.2.103 <c>utils.loss.v8DetectionLoss</c> with <c>BboxLoss</c>:

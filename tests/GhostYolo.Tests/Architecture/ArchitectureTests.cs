@@ -32,6 +32,26 @@ public class ArchitectureTests
         AssertNoDependency("GhostYolo.Data", FoldersExcept("Data", "Platform"));
 
     [Fact]
+    public void The_library_folders_import_each_other_without_cycles()
+    {
+        var cycles = FolderGraph.Cycles(FolderGraph.Edges(Library, "GhostYolo"));
+        Assert.True(cycles.Count == 0, "folder cycles: " + string.Join("; ", cycles));
+    }
+
+    [Fact]
+    public void Losses_and_metrics_do_not_depend_on_the_engines() =>
+        AssertNoDependency("GhostYolo.Losses", "GhostYolo.Engine", "GhostYolo.Data", "GhostYolo.Visual");
+
+    [Fact]
+    public void The_commands_do_not_touch_TorchSharp()
+    {
+        var cli = typeof(GhostYolo.Cli.Commands.CommonOptions).Assembly;
+        var result = Types.InAssembly(cli).ShouldNot().HaveDependencyOn("TorchSharp").GetResult();
+        Assert.True(result.IsSuccessful, "commands parse arguments and call the library; these use TorchSharp: "
+            + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
     public void The_folder_graph_finds_a_planted_cycle()
     {
         var edges = new Dictionary<(string From, string To), IReadOnlyList<string>>

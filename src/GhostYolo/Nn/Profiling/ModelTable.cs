@@ -5,9 +5,16 @@ namespace GhostYolo.Nn.Profiling;
 /// <summary>One row of ultralytics' per-layer summary: index, from, n, params, module, arguments.</summary>
 public sealed record LayerRow(int Index, string From, int Repeats, long Parameters, string Module, string Arguments);
 
+/// <summary>One parameter tensor (<c>summary --verbose</c>).</summary>
+public sealed record ParameterRow(string Name, bool RequiresGrad, long Count, long[] Shape);
+
 /// <summary>Builds the per-layer summary table of a model.</summary>
 public static class ModelTable
 {
+    /// <summary>Every parameter tensor in state-dict order.</summary>
+    public static IReadOnlyList<ParameterRow> Parameters(DetectionModel model) =>
+        model.named_parameters().Select(p => new ParameterRow(p.name, p.parameter.requires_grad, p.parameter.numel(), p.parameter.shape)).ToList();
+
     public static IReadOnlyList<LayerRow> Rows(DetectionModel model)
         => model.Layers.Select((l, i) => new LayerRow(
             l.Index,

@@ -1,3 +1,4 @@
+using GhostYolo.Benchmarks;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Profiling;
 using GhostYolo.Cli.Commands;
@@ -26,9 +27,9 @@ public class PaperMacsTests
     [Fact]
     public void SeedTableIsOneCompareCall()
     {
-        var options = new CompareCommand.CompareOptions(640, 1, Fused: true, Speed: false, Runs: 0, Macs: false, LayerRule.Modules);
+        var options = new ComparisonOptions(640, 1, Fused: true, Speed: false, Runs: 0, Macs: false, LayerRule.Modules);
         var rows = new[] { "yolov8s.yaml", "yolov8n-C2f-GhostBottleneckV2.yaml", "yolov8n-C2f-GhostBottleneck.yaml", "yolov8n-C2f-g_ghostBottleneck.yaml" }
-            .Select(m => CompareCommand.Measure(m, options)).ToList();
+            .Select(m => Comparison.Measure(m, options)).ToList();
         var md = CompareCommand.Render(rows, options, "md");
         // Published: 168/11125971/28.4, 279/2553539/6.8, 267/2553539/6.8, 195/2581091/6.9. Our C2f wrappers use the
         // fusable ultralytics Conv, so the Ghost rows fuse 8 more BNs: 960 fewer parameters and 9 fewer modules.
@@ -42,9 +43,9 @@ public class PaperMacsTests
     [Fact]
     public void GhostModuleAgainstPlainConvRawMacs()
     {
-        var options = new CompareCommand.CompareOptions(32, null, Fused: false, Speed: false, Runs: 0, Macs: true, LayerRule.Modules);
-        var ghost = CompareCommand.Measure("ghostmodule-64-128.yaml", options);
-        var conv = CompareCommand.Measure("conv3x3-64-128.yaml", options);
+        var options = new ComparisonOptions(32, null, Fused: false, Speed: false, Runs: 0, Macs: true, LayerRule.Modules);
+        var ghost = Comparison.Measure("ghostmodule-64-128.yaml", options);
+        var conv = Comparison.Measure("conv3x3-64-128.yaml", options);
         Assert.Equal((37_696L, 38_862_848.0), (ghost.Profile.Parameters, ghost.Macs!.Value));
         Assert.Equal((73_856L, 75_497_472.0), (conv.Profile.Parameters, conv.Macs!.Value));
     }
