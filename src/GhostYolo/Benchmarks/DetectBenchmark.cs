@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GhostYolo.Platform;
 using GhostYolo.Engine;
 using GhostYolo.Engine.Sinks;
 using GhostYolo.Engine.Sources;
@@ -43,7 +44,7 @@ public static class DetectBenchmark
         double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,
         int batch = 1, Int8Options? int8 = null)
     {
-        set_num_threads(threads);
+        using var threadScope = GhostYoloRuntime.UseThreads(threads);
         var loaded = ModelLoader.Load(model, CPU, nc);
         using var predictor = new Predictor(loaded, new PredictOptions { Imgsz = imgsz, Conf = conf, Precision = precision, Runtime = runtime, Batch = batch, Int8 = int8 });
         string dir = saveDir ?? Directory.CreateTempSubdirectory("ghostyolo-bench-").FullName;

@@ -55,7 +55,7 @@ public static class ForwardBenchmark
         foreach (var t in threads)
         {
             ct.ThrowIfCancellationRequested();
-            torch.set_num_threads(t);
+            using var threadScope = GhostYoloRuntime.UseThreads(t);
             var latency = LatencyMeter.Measure(images => module.call(images.to(torch.ScalarType.Float32).div_(Scalars.Byte255)), 3, imgsz, runs, warmup: 3, batch: batch);
             yield return new ForwardRow(Path.GetFileName(path), double.NaN, parameters, t, Precision.Fp32, InferenceRuntime.TorchScript, latency);
         }
@@ -73,7 +73,7 @@ public static class ForwardBenchmark
             foreach (var t in threads)
             {
                 ct.ThrowIfCancellationRequested();
-                torch.set_num_threads(t);
+                using var threadScope = GhostYoloRuntime.UseThreads(t);
                 using var file = new Onnx.OnnxModelFile(name, t);
                 int size = file.FixedSize is { } f ? Math.Max(f.H, f.W) : imgsz;
                 using var runner = InferenceRunner.FromOnnxFile(file);
@@ -89,7 +89,7 @@ public static class ForwardBenchmark
         foreach (var t in threads)
         {
             ct.ThrowIfCancellationRequested();
-            torch.set_num_threads(t);
+            using var threadScope = GhostYoloRuntime.UseThreads(t);
             InferenceRunner runner;
             try { runner = InferenceRunner.Create(model, precision, runtime, plan); }
             catch (NotSupportedException) { yield break; }

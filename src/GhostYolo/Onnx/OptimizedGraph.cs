@@ -31,6 +31,8 @@ public sealed record OptimizedGraph(IReadOnlyDictionary<string, int> OpCounts)
             using (var options = OrtRun.Options(threads))
             {
                 options.OptimizedModelFilePath = path;
+                // ONNX Runtime warns on every save that the optimized file is tied to this CPU: true, and why it is only read here.
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
                 using var session = new InferenceSession(model, options);
             }
             return new OptimizedGraph(ReadOpCounts(File.ReadAllBytes(path)));
