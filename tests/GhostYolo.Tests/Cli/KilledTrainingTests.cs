@@ -12,20 +12,9 @@ namespace GhostYolo.Tests.Cli;
 /// </summary>
 public class KilledTrainingTests
 {
-    /// <summary>The CLI built beside these tests (same configuration): src/GhostYolo.Cli/bin/{Config}/net10.0/ghostyolo.</summary>
-    private static string Cli()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        string framework = dir.Name, configuration = dir.Parent!.Name;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GhostYolo.sln"))) dir = dir.Parent;
-        var cli = Path.Combine(dir!.FullName, "src", "GhostYolo.Cli", "bin", configuration, framework, "ghostyolo");
-        Assert.True(File.Exists(cli), $"the ghostyolo CLI is not built at {cli}");
-        return cli;
-    }
-
     private static Process Start(string workDir, params string[] args)
     {
-        var psi = new ProcessStartInfo(Cli()) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(RepoPaths.Built("src/GhostYolo.Cli", "ghostyolo")) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.BeginOutputReadLine();

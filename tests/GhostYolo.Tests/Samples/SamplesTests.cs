@@ -18,22 +18,6 @@ public partial class SamplesTests
 {
     private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Samples", "shapes96.gyt");
 
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GhostYolo.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("GhostYolo.sln not found above the test binaries");
-    }
-
-    /// <summary>A sample's executable, built beside these tests (same configuration).</summary>
-    private static string Sample(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        string exe = Path.Combine(Root(), "samples", name, "bin", dir.Parent!.Name, dir.Name, name);
-        Assert.True(File.Exists(exe), $"the sample is not built at {exe}");
-        return exe;
-    }
-
     private static ShapesResult Shapes(TempDir dir, bool video) => ShapesDataset.Generate(new ShapesOptions
     {
         OutDir = dir.File("shapes"), Train = 1, Val = 12, ImgSize = 96, Classes = 3, MinSize = 20, Seed = 7,
@@ -46,17 +30,17 @@ public partial class SamplesTests
     [Fact]
     public async Task The_readme_example_is_the_console_sample_and_prints_what_the_library_detects()
     {
-        var readme = File.ReadAllText(Path.Combine(Root(), "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root(), "README.md")).ReplaceLineEndings("\n");
         var match = ReadmeExample().Match(readme);
         Assert.True(match.Success, "README.md has no ```csharp block under \"## Use from C#\"");
-        var program = File.ReadAllText(Path.Combine(Root(), "samples", "GhostYolo.Samples.Console", "Program.cs")).ReplaceLineEndings("\n");
+        var program = File.ReadAllText(Path.Combine(RepoPaths.Root(), "samples", "GhostYolo.Samples.Console", "Program.cs")).ReplaceLineEndings("\n");
         Assert.Equal(program, match.Groups[1].Value);
         Assert.True(program.Split('\n').Count(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("//")) <= 15,
             "the README example should stay within 15 lines of code");
 
         using var dir = new TempDir();
         var video = Shapes(dir, video: true).VideoPath!;
-        var psi = new ProcessStartInfo(Sample("GhostYolo.Samples.Console")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(RepoPaths.Built("samples/GhostYolo.Samples.Console", "GhostYolo.Samples.Console")) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Model);
         psi.ArgumentList.Add(video);
         using var p = Process.Start(psi)!;
@@ -85,7 +69,7 @@ public partial class SamplesTests
         var images = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(shapes.DataYaml)!, "images", "val")).Order().ToArray();
         Assert.Equal(12, images.Length);
 
-        var psi = new ProcessStartInfo(Sample("GhostYolo.Samples.Web")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(RepoPaths.Built("samples/GhostYolo.Samples.Web", "GhostYolo.Samples.Web")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--urls", "http://127.0.0.1:0", $"--GhostYolo:Model={Model}", "--GhostYolo:Conf=0.25" }) psi.ArgumentList.Add(a);
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         using var p = Process.Start(psi)!;

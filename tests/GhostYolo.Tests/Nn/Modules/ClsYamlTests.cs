@@ -8,12 +8,7 @@ namespace GhostYolo.Tests.Nn.Modules;
 /// <summary>Builds the cfg/models/cls YAMLs with the model builder and checks their parameter totals against the references.</summary>
 public class ClsYamlTests
 {
-    private static string CfgPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GhostYolo.sln"))) return Path.Combine(dir.FullName, "cfg", "models", "cls", file);
-        throw new DirectoryNotFoundException("GhostYolo.sln not found above the test binaries");
-    }
+    private static string CfgPath(string file) => Path.Combine(RepoPaths.Root(), "cfg", "models", "cls", file);
 
     /// <summary>Builds a cls YAML with the model builder (its 256×256 stride pass is also the channel check).</summary>
     private static DetectionModel Build(string file, out int inputChannels)
