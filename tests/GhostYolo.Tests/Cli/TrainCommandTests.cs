@@ -66,4 +66,24 @@ public class TrainCommandTests
         }, new SyncProgressRecorder<TrainEvent>(events));
         Assert.Equal(8, events.OfType<TrainStarted>().Single().TrainImages);
     }
+
+    [Fact]
+    public void Recipe_yolov5_and_the_step_log_work_through_the_command()
+    {
+        using var dir = new TempDir();
+        var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dir.File("shapes"), Train = 8, Val = 2, ImgSize = 64, Classes = 2, Video = false, TrackFrames = 0 });
+        var log = dir.File("steps.jsonl");
+        Assert.Equal(0, Train("--model", "yolov5n.yaml", "--data", shapes.DataYaml, "--epochs", "1", "--imgsz", "64", "--batch", "4",
+            "--workers", "1", "--threads", "1", "--project", dir.File("runs"), "--name", "v5", "--step-log", log,
+            "recipe=yolov5", "noautoanchor=True", "plots=False"));
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(2, lines.Length); // 8 images, batch 4
+        using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        var lr = first.RootElement.GetProperty("lr").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var momentum = first.RootElement.GetProperty("momentum").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        // yolov5's warm-up starts the bias group at lr 0.1 and every group at momentum 0.8 (hyp.scratch-low).
+        Assert.Equal(0.1, lr.Max(), 1e-9);
+        Assert.All(momentum, m => Assert.Equal(0.8, m, 1e-9));
+        Assert.Contains("recipe: yolov5", File.ReadAllText(dir.File("runs/v5/args.yaml")));
+    }
 }
