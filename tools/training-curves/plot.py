@@ -5,6 +5,9 @@ Reads each run's results.csv whatever wrote it: GhostYolo and ultralytics 8 name
 'metrics/mAP50-95(B)' and count epochs from 1; yolov5 v7.0 names it 'metrics/mAP_0.5:0.95' and counts from 0.
 
     python3 tools/training-curves/plot.py out.png "label=path/to/results.csv" ...
+    python3 tools/training-curves/plot.py out.png "@YOLOv8n" "a=…/results.csv" "@YOLOv5n" "b=…/results.csv"
+
+An argument "@Title" starts a new panel (side by side) with that title.
 Needs matplotlib (Debian: python3-matplotlib).
 """
 import csv
@@ -28,17 +31,27 @@ def read(path):
 
 
 def main(out, runs):
-    plt.figure(figsize=(7, 4.5))
+    panels = []  # [(title, [runs])]
     for run in runs:
-        label, path = run.split("=", 1)
-        epochs, values = read(path)
-        plt.plot(epochs, values, marker=".", label=f"{label} ({values[-1]:.3f})")
-    plt.xlabel("epoch")
-    plt.ylabel("mAP50-95 (val)")
-    plt.grid(alpha=0.3)
-    plt.legend()
-    plt.tight_layout()
-    plt.savefig(out, dpi=110)
+        if run.startswith("@"):
+            panels.append((run[1:], []))
+        else:
+            if not panels:
+                panels.append(("", []))
+            panels[-1][1].append(run)
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
+    for ax, (title, members) in zip(axes[0], panels):
+        for run in members:
+            label, path = run.split("=", 1)
+            epochs, values = read(path)
+            ax.plot(epochs, values, marker=".", label=f"{label} ({values[-1]:.3f})")
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("mAP50-95 (val)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
 
 
 if __name__ == "__main__":
