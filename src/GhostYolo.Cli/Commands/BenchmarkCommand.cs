@@ -83,7 +83,7 @@ public static class BenchmarkCommand
                     rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
                 var trainData = r.GetValue(data) ?? TrainBreakdownBenchmark.DefaultData(r.GetValue(trainImgsz));
                 foreach (var split in list.SelectMany(model => threadList.Select(t => TrainBreakdownBenchmark.Run(model, trainData, t, r.GetValue(workers), r.GetValue(trainBatch), r.GetValue(trainImgsz), ct: ct))))
-                    Print($"Where a training epoch's time goes: {split.Model}, {trainData}, {split.Epochs} epoch(s) of {split.Batches} batches, batch {split.Batch}, imgsz {split.ImgSz}, threads {split.Threads}, workers {split.Workers}: {F(split.ImagesPerSecond, "F1")} img/s per epoch, {F(split.TrainImagesPerSecond, "F1")} img/s in training batches (worker rows run beside the training thread)",
+                    Print($"Where a training epoch's time goes: {split.Model}, {trainData}, {split.Epochs} epoch(s) of {split.Batches} batches, batch {split.Batch}, imgsz {split.ImgSz}, threads {split.Threads}, workers {split.Workers}: {F(split.ImagesPerSecond, "F1")} img/s per epoch, {F(split.TrainImagesPerSecond, "F1")} img/s in training batches (worker rows: summed over the loader workers, beside the training thread; with workers 0 inside loader wait)",
                         ["stage", "thread", "ms_per_batch", "percent_of_epoch"],
                         split.Rows.Select(x => new[] { x.Stage, x.InWorkers ? "workers" : "training", F(x.MsPerBatch, "F1"), F(x.PercentOfEpoch, "F1") }), fmt);
             }

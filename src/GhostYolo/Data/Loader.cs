@@ -170,9 +170,9 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? 
         }
         if (samples.Count == 0) return null;
         if (Dataset.Clock is not { } clock) return Collate(samples);
-        long start = LoaderClock.Now();
+        long collateStart = LoaderClock.Now();
         var batch = Collate(samples);
-        clock.Add(LoaderStage.Collate, start);
+        clock.Add(LoaderStage.Collate, collateStart);
         clock.BatchBuilt();
         return batch;
     }

@@ -4,6 +4,7 @@ using GhostYolo.Nn;
 using GhostYolo.Nn.Modules;
 using GhostYolo.Weights;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Engine;

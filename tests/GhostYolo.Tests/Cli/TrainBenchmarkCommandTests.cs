@@ -15,7 +15,7 @@ public class TrainBenchmarkCommandTests
     ];
 
     [Fact]
-    public void The_train_breakdown_lists_every_stage_in_ms_per_batch_and_percent_of_the_epoch()
+    public async Task The_train_breakdown_lists_every_stage_in_ms_per_batch_and_percent_of_the_epoch()
     {
         using var dir = new TempDir();
         var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dir.File("shapes"), Train = 16, Val = 4, ImgSize = 64, Classes = 2, MaxShapes = 2, Video = false, TrackFrames = 0 });
@@ -24,10 +24,12 @@ public class TrainBenchmarkCommandTests
                      "--train-imgsz", "64", "--train-batch", "8", "--data", shapes.DataYaml, "--format", "csv" })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var lines = p.StandardOutput.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "the benchmark did not finish within 5 minutes");
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr.Result}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var stderr = p.StandardError.ReadToEndAsync(timeout.Token);
+        var stdout = await p.StandardOutput.ReadToEndAsync(timeout.Token);
+        await p.WaitForExitAsync(timeout.Token);
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {await stderr}");
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
         int title = lines.FindIndex(l => l.StartsWith("Where a training epoch's time goes: YOLOv8n", StringComparison.Ordinal));
         Assert.True(title >= 0, "no breakdown table in:\n" + string.Join("\n", lines));

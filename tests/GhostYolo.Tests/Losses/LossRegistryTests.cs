@@ -25,7 +25,7 @@ public class LossRegistryTests
         Assert.StartsWith("box=0.05 obj=0.25 cls=0.01875 anchor_t=4", l5.Gains);
         // The v5 loss takes the head's anchors (grid units) and strides.
         var v5Loss = (DetectionLossV5)l5;
-        Assert.True(v5Loss.Anchors.equal(((DetectV5)v5.Head!).AnchorsGrid).item<bool>());
+        Assert.True(v5Loss.Anchors.allclose(((DetectV5)v5.Head!).AnchorsGrid, 0, 0));
         Assert.Equal(new double[] { 8, 16, 32 }, v5Loss.Strides);
     }
 

@@ -82,7 +82,7 @@ public class TrainTaskTests
         Assert.Equal(2, timings.Batches);
         Assert.Equal(16, timings.Images);
         Assert.Equal(1, timings.Epochs);
-        Assert.Equal(result.EpochDurations[0], timings.EpochTime);
+        Assert.True(timings.EpochTime >= result.EpochDurations[0]);   // the event is sent before results.png is drawn
         // Warm-up starts at accumulate 1, so both batches step the optimizer and update the EMA.
         foreach (var stage in Enum.GetValues<TrainStage>())
             Assert.True(timings[stage] > TimeSpan.Zero, $"{stage} was not timed");
@@ -107,7 +107,7 @@ public class TrainTaskTests
         var timed = new TrainTask(options with { Name = "timed" }, timings: new TrainTimings()).Run();
         using var a = GhostYolo.Weights.Checkpoint.Load(plain.Last!);
         using var b = GhostYolo.Weights.Checkpoint.Load(timed.Last!);
-        foreach (var (name, t) in a.Weights) Assert.True(t.equal(b.Weights[name]).item<bool>(), $"{name} differs");
+        foreach (var (name, t) in a.Weights) Assert.True(t.allclose(b.Weights[name], 0, 0), $"{name} differs");
         Assert.Equal(plain.Metrics!.Map, timed.Metrics!.Map);
     }
 }
