@@ -121,8 +121,8 @@ public static class TrainBreakdownBenchmark
         var rows = new List<TrainStageRow>
         {
             Row("decode (imread + resize)", t.Loader.Decode, inWorkers: true),
-            Row("augment (mosaic, affine, hsv, flip)", t.Loader.Augment, inWorkers: true),
-            Row("collate (to CHW, stack)", t.Loader.Collate, inWorkers: true),
+            Row("augment (mosaic/affine/hsv/flip)", t.Loader.Augment, inWorkers: true),
+            Row("collate (to CHW + stack)", t.Loader.Collate, inWorkers: true),
             Row("loader wait", t[TrainStage.LoaderWait]),
             Row("forward", t[TrainStage.Forward]),
             Row("loss", t[TrainStage.Loss]),
@@ -130,7 +130,7 @@ public static class TrainBreakdownBenchmark
             Row("optimizer step", t[TrainStage.OptimizerStep]),
             Row("ema", t[TrainStage.Ema]),
             Row("validation", t[TrainStage.Validation]),
-            Row("save (checkpoint, csv)", t[TrainStage.Save]),
+            Row("save (checkpoint + csv)", t[TrainStage.Save]),
             Row("other", t.Other),
             Row("epoch", t.EpochTime),
         };

@@ -10,8 +10,8 @@ public class TrainBenchmarkCommandTests
 {
     private static readonly string[] Stages =
     [
-        "decode (imread + resize)", "augment (mosaic, affine, hsv, flip)", "collate (to CHW, stack)", "loader wait", "forward", "loss",
-        "backward", "optimizer step", "ema", "validation", "save (checkpoint, csv)", "other", "epoch",
+        "decode (imread + resize)", "augment (mosaic/affine/hsv/flip)", "collate (to CHW + stack)", "loader wait", "forward", "loss",
+        "backward", "optimizer step", "ema", "validation", "save (checkpoint + csv)", "other", "epoch",
     ];
 
     [Fact]
