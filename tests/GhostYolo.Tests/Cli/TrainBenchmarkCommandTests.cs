@@ -6,6 +6,7 @@ using GhostYolo.Tests.Data;
 namespace GhostYolo.Tests.Cli;
 
 /// <summary><c>benchmark --what train</c> times a real training epoch on a dataset and prints where its time goes.</summary>
+[Collection("training-timed")]
 public class TrainBenchmarkCommandTests
 {
     private static readonly string[] Stages =

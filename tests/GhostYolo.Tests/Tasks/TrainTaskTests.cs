@@ -8,7 +8,9 @@ using GhostYolo.Tests.Engine;
 namespace GhostYolo.Tests.Tasks;
 
 /// <summary>Training as a task: options in, events out in order, a result record with paths, metrics and timings; cancellation;
-/// the argument checks the command relies on; and the timing sink the trainer reports each step to.</summary>
+/// the argument checks the command relies on; and the timing sink the trainer reports each step to. Serial: five short trainings
+/// would otherwise compete for the cores with the child processes of the CLI training tests.</summary>
+[Collection("training-timed")]
 public class TrainTaskTests
 {
     private static (TempDir Dir, TrainOptions Options) Tiny(string model = "yolov8n.yaml", int epochs = 2)
@@ -111,3 +113,7 @@ public class TrainTaskTests
         Assert.Equal(plain.Metrics!.Map, timed.Metrics!.Map);
     }
 }
+
+/// <summary>Tests that train or time training, run on their own (timings and the CLI tests' child processes need the cores).</summary>
+[CollectionDefinition("training-timed", DisableParallelization = true)]
+public sealed class TrainingTimedCollection;
