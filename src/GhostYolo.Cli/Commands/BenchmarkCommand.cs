@@ -27,7 +27,7 @@ public static class BenchmarkCommand
         var imgsz = CommonOptions.ImgSz();
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts", DefaultValueFactory = _ => "1,2" };
         var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16, int8 (ONNX Runtime; calibrated on --data)", DefaultValueFactory = _ => "fp32,bf16" };
-        var data = new Option<string?>("--data") { Description = "int8: dataset YAML whose training images calibrate (default: a checkpoint's own dataset)" };
+        var data = new Option<string?>("--data") { Description = "int8: dataset YAML whose training images calibrate (default: a checkpoint's own dataset); --what train: the dataset of the timed epoch (default: a generated 100-image shapes set)" };
         var detectModel = new Option<string?>("--model") { Description = "--what detect: the trained checkpoint to run (e.g. the demo's best.gyt); default: the models" };
         var video = new Option<string?>("--video") { Description = "--what detect/track: the video (default: datasets/shapes/video.mp4, generated if missing)" };
         var runtime = new Option<string>("--runtime") { Description = "Comma-separated: auto, torch, onnx (auto = ONNX Runtime for fp32 where the model exports)", DefaultValueFactory = _ => "auto" };
@@ -36,6 +36,7 @@ public static class BenchmarkCommand
         var runs = new Option<int>("--runs") { Description = "Timed passes per forward measurement", DefaultValueFactory = _ => 20 };
         var trainImgsz = new Option<int>("--train-imgsz") { Description = "Image size for --what train", DefaultValueFactory = _ => 320 };
         var trainBatch = new Option<int>("--train-batch") { Description = "Batch size for --what train", DefaultValueFactory = _ => 16 };
+        var workers = new Option<int?>("--workers") { Description = "--what train: loader workers of the timed training epoch (default: the trainer's, 8 capped at the core count)" };
         var format = new Option<string>("--format") { Description = "table, md or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "md", "csv");
         var plot = new Option<string?>("--plot") { Description = "Write the GFLOPs-vs-latency scatter plot to this PNG" };
@@ -45,7 +46,7 @@ public static class BenchmarkCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var cmd = new Command("benchmark", "Measure forward latency, training and loader throughput and detect FPS on this machine")
-            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, format, plot, baseline, data, detectModel, video };
+            { models, imgsz, threads, precision, runtime, batch, what, runs, trainImgsz, trainBatch, workers, format, plot, baseline, data, detectModel, video };
         var int8Arguments = new Int8Arguments(cmd);
         cmd.SetAction((r, ct) =>
         {
@@ -80,6 +81,11 @@ public static class BenchmarkCommand
                 Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)} (bf16 = amp=True mixed precision)",
                     ["model", "threads", "precision", "images_per_s", "step_ms"],
                     rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
+                var trainData = r.GetValue(data) ?? TrainBreakdownBenchmark.DefaultData(r.GetValue(trainImgsz));
+                foreach (var split in list.SelectMany(model => threadList.Select(t => TrainBreakdownBenchmark.Run(model, trainData, t, r.GetValue(workers), r.GetValue(trainBatch), r.GetValue(trainImgsz), ct: ct))))
+                    Print($"Where a training epoch's time goes: {split.Model}, {trainData}, {split.Epochs} epoch(s) of {split.Batches} batches, batch {split.Batch}, imgsz {split.ImgSz}, threads {split.Threads}, workers {split.Workers}: {F(split.ImagesPerSecond, "F1")} img/s per epoch, {F(split.TrainImagesPerSecond, "F1")} img/s in training batches (worker rows: summed over the loader workers, beside the training thread; with workers 0 inside loader wait)",
+                        ["stage", "thread", "ms_per_batch", "percent_of_epoch"],
+                        split.Rows.Select(x => new[] { x.Stage, x.InWorkers ? "workers" : "training", F(x.MsPerBatch, "F1"), F(x.PercentOfEpoch, "F1") }), fmt);
             }
             if (whats.Contains("loader"))
             {

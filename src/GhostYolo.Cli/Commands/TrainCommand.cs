@@ -1,11 +1,12 @@
 using System.CommandLine;
 using GhostYolo.Engine;
+using GhostYolo.Tasks;
 
 namespace GhostYolo.Cli.Commands;
 
 /// <summary>
 /// <c>ghostyolo train</c>: maps options (and ultralytics-style <c>key=value</c> pairs, and <c>--cfg</c> YAML) onto
-/// <see cref="TrainOptions"/> and runs the <see cref="Trainer"/>. Every key of cfg/default.yaml is accepted.
+/// <see cref="TrainOptions"/> and runs the <see cref="TrainTask"/>. Every key of cfg/default.yaml is accepted.
 /// </summary>
 public static class TrainCommand
 {
@@ -49,18 +50,8 @@ public static class TrainCommand
             if (r.GetValue(cosLr)) Add("cos_lr", "true");
             if (r.GetValue(resume)) Add("resume", "true");
             pairs.AddRange(ExtraPairs(r.UnmatchedTokens));
-            var options = OptionOverrides.Apply(new TrainOptions(), pairs);
-            TrainRecipe.Parse(options.Recipe);   // an unknown recipe is a user error before anything loads
-            if (options.Resume)
-            {
-                // As ultralytics: a resumed run keeps its own settings; only the machine's (device, workers, threads) may change.
-                var conflicts = Trainer.ResumeConflicts(options.Model, pairs);
-                if (conflicts.Count > 0)
-                    throw new ArgumentException($"--resume continues {options.Model} with its own settings; these differ from it: {string.Join("; ", conflicts)}. Drop them, or start a new run with --weights {options.Model}");
-            }
-            else if (string.IsNullOrEmpty(options.Data))
-                throw new ArgumentException("--data is required: the dataset YAML to train on (only --resume takes it from the checkpoint)");
-            return Task.FromResult(TrainRunner.Run(options, ct, r.GetValue(stepLog)));
+            var task = TrainTask.FromArguments(pairs, new ConsoleLogger());
+            return Task.FromResult(TrainRunner.Run(task, ct, r.GetValue(stepLog)));
         });
         return cmd;
     }

@@ -1,21 +1,22 @@
 using GhostYolo.Engine;
+using GhostYolo.Tasks;
 using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;
 
-/// <summary>Runs a <see cref="Trainer"/> and renders its events: ultralytics-style lines, a live bar when interactive.</summary>
+/// <summary>Runs a <see cref="TrainTask"/> and renders its events: ultralytics-style lines, a live bar when interactive.</summary>
 public static class TrainRunner
 {
     private static readonly System.Text.Json.JsonSerializerOptions StepLogJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <param name="stepLog">Optional JSON-lines file: one line per training batch with the lr and momentum of each parameter group
     /// the batch ran with, its instances and the epoch's running-mean losses (for step-by-step comparisons with the reference trainers).</param>
-    public static int Run(TrainOptions options, CancellationToken ct, string? stepLog = null)
+    public static int Run(TrainTask task, CancellationToken ct, string? stepLog = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); AnsiConsole.MarkupLine("[yellow]Stopping after the current batch…[/]"); };
         Console.CancelKeyPress += onCancel;
-        CommonOptions.ApplyThreads(options.Threads);
+        CommonOptions.ApplyThreads(task.Options.Threads);
         try
         {
             var renderer = new TrainRenderer();
@@ -33,7 +34,7 @@ public static class TrainRunner
                 }
                 renderer.Render(e);
             }
-            var result = new Trainer(new ConsoleLogger()).Train(options, new SyncProgress<TrainEvent>(Render), cts.Token);
+            var result = task.Run(new SyncProgress<TrainEvent>(Render), cts.Token);
             return result.Interrupted ? 130 : 0;
         }
         finally { Console.CancelKeyPress -= onCancel; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GhostYolo.Data;
 using GhostYolo.Platform;
 using GhostYolo.Engine;
 using GhostYolo.Nn;
@@ -55,5 +56,87 @@ public static class TrainBenchmark
         times.Sort();
         double median = times[times.Count / 2];
         return new TrainRow(model.Definition.DisplayName, threads, precision, batch, imgsz, batch * 1000.0 / median, median);
+    }
+}
+
+/// <summary>One row of <see cref="TrainBreakdown"/>: a step of the epoch, its time per training batch and its share of the
+/// epoch's wall time. Loader-worker rows run beside the training thread (with workers &gt; 0), so they overlap the others.</summary>
+public sealed record TrainStageRow(string Stage, bool InWorkers, double MsPerBatch, double PercentOfEpoch);
+
+/// <summary>Where a real training epoch's time goes for one model, thread count and worker count.</summary>
+/// <param name="ImagesPerSecond">Training images per second of whole epochs (validation and saving included).</param>
+/// <param name="TrainImagesPerSecond">Training images per second of the training batches alone.</param>
+public sealed record TrainBreakdown(string Model, int Threads, int Workers, int Batch, int ImgSz, int Epochs, int Batches, long Images,
+    double EpochSeconds, double ImagesPerSecond, double TrainImagesPerSecond, IReadOnlyList<TrainStageRow> Rows);
+
+/// <summary>
+/// Times a short real training run (the <see cref="Trainer"/> with a <see cref="TrainTimings"/> sink: its own steps and
+/// loader, nothing copied) and splits each epoch into decode, augment and collate inside the loader workers, the
+/// training thread's wait for the loader, forward, loss, backward, optimizer step, EMA, validation, saving and the rest.
+/// </summary>
+public static class TrainBreakdownBenchmark
+{
+    /// <summary>The default dataset: 100 training and 20 validation images of the generated shapes set, in the temp folder.</summary>
+    public static string DefaultData(int imgsz)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ghostyolo-train-bench-shapes-{imgsz}");
+        var yaml = Path.Combine(dir, "data.yaml");
+        if (!File.Exists(yaml))
+            ShapesDataset.Generate(new ShapesOptions { OutDir = dir, Train = 100, Val = 20, ImgSize = imgsz, Video = false, TrackFrames = 0 });
+        return yaml;
+    }
+
+    /// <param name="workers">Loader workers; null: the trainer's default (8, capped at the core count).</param>
+    public static TrainBreakdown Run(string model, string data, int threads, int? workers = null, int batch = 16, int imgsz = 320, int epochs = 1,
+        CancellationToken ct = default)
+    {
+        using var _ = GhostYoloRuntime.UseThreads(threads);
+        var project = Path.Combine(Path.GetTempPath(), $"ghostyolo-train-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var timings = new TrainTimings();
+        var options = new TrainOptions
+        {
+            Model = model, Data = data, Epochs = epochs, Imgsz = imgsz, Batch = batch, Threads = threads, Project = project, Name = "train",
+            Plots = false,
+        };
+        if (workers is { } w) options = options with { Workers = w };
+        try
+        {
+            var result = new Trainer(timings: timings).Train(options, null, ct);
+            if (result.Interrupted) throw new OperationCanceledException(ct);
+        }
+        finally
+        {
+            if (Directory.Exists(project)) Directory.Delete(project, recursive: true);
+        }
+        return Summarize(model, threads, Math.Max(0, Math.Min(options.Workers, Environment.ProcessorCount)), batch, imgsz, timings);
+    }
+
+    /// <summary>The table of a finished timed run.</summary>
+    public static TrainBreakdown Summarize(string model, int threads, int workers, int batch, int imgsz, TrainTimings t)
+    {
+        int nb = Math.Max(t.Batches, 1);
+        double epochMs = t.EpochTime.TotalMilliseconds;
+        TrainStageRow Row(string stage, TimeSpan time, bool inWorkers = false)
+            => new(stage, inWorkers, time.TotalMilliseconds / nb, epochMs > 0 ? 100 * time.TotalMilliseconds / epochMs : 0);
+        var rows = new List<TrainStageRow>
+        {
+            Row("decode (imread + resize)", t.Loader.Decode, inWorkers: true),
+            Row("augment (mosaic/affine/hsv/flip)", t.Loader.Augment, inWorkers: true),
+            Row("collate (to CHW + stack)", t.Loader.Collate, inWorkers: true),
+            Row("loader wait", t[TrainStage.LoaderWait]),
+            Row("forward", t[TrainStage.Forward]),
+            Row("loss", t[TrainStage.Loss]),
+            Row("backward", t[TrainStage.Backward]),
+            Row("optimizer step", t[TrainStage.OptimizerStep]),
+            Row("ema", t[TrainStage.Ema]),
+            Row("validation", t[TrainStage.Validation]),
+            Row("save (checkpoint + csv)", t[TrainStage.Save]),
+            Row("other", t.Other),
+            Row("epoch", t.EpochTime),
+        };
+        var trainTime = t.EpochTime - t[TrainStage.Validation] - t[TrainStage.Save];
+        var name = model.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? ModelDefinition.Load(model).DisplayName : Path.GetFileName(model);
+        return new TrainBreakdown(name, threads, workers, batch, imgsz, t.Epochs, t.Batches, t.Images, t.EpochTime.TotalSeconds,
+            t.Images / Math.Max(t.EpochTime.TotalSeconds, 1e-9), t.Images / Math.Max(trainTime.TotalSeconds, 1e-9), rows);
     }
 }

@@ -168,7 +168,13 @@ public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? 
                 logger?.LogWarning("skipping sample: {Message}", e.Message);
             }
         }
-        return samples.Count > 0 ? Collate(samples) : null;
+        if (samples.Count == 0) return null;
+        if (Dataset.Clock is not { } clock) return Collate(samples);
+        long collateStart = LoaderClock.Now();
+        var batch = Collate(samples);
+        clock.Add(LoaderStage.Collate, collateStart);
+        clock.BatchBuilt();
+        return batch;
     }
 
     /// <summary>Stacks images to uint8 (B,3,H,W) and labels to float32 (N,6) [batch_index, class, cx, cy, w, h].</summary>

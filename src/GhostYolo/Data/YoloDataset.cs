@@ -71,6 +71,8 @@ public sealed class YoloDataset : ISampleSource, IDisposable
     public IReadOnlyList<(int H, int W)>? BatchShapes { get; }
     /// <summary>True after <see cref="CloseMosaic"/>.</summary>
     public bool MosaicClosed { get; private set; }
+    /// <summary>Where decode, augmentation and formatting times are reported (e.g. <c>benchmark --what train</c>); null: not timed.</summary>
+    public LoaderClock? Clock { get; set; }
 
     /// <summary>Rebuilds the training transforms without Mosaic/MixUp for the last close_mosaic epochs (training.md §2.10).</summary>
     public void CloseMosaic()
@@ -89,9 +91,11 @@ public sealed class YoloDataset : ISampleSource, IDisposable
         var item = _images[index];
         var (img, original) = _cache.GetOrLoad(index, () =>
         {
+            long start = Clock is null ? 0 : LoaderClock.Now();
             var m = ImageLoader.Read(item.ImagePath);
             var orig = (m.Rows, m.Cols);
             ImageLoader.ResizeLongSide(ref m, Options.ImgSize);
+            Clock?.Add(LoaderStage.Decode, start);
             return (m, orig);
         });
         int h = img.Rows, w = img.Cols;
@@ -113,11 +117,17 @@ public sealed class YoloDataset : ISampleSource, IDisposable
     /// </summary>
     public FormattedSample GetItem(int index, int epoch, long seed, IReadOnlyList<int>? buffer = null)
     {
+        var clock = Clock;
+        long start = clock is null ? 0 : LoaderClock.Now();
         var rng = new Random(SampleSeeds.Derive(seed, epoch, index));
         using var s = LoadImageAndLabel(index);
         s.Buffer = buffer ?? [index];
         _transforms.Apply(s, rng);
-        return Format(s);
+        if (clock is null) return Format(s);
+        start = clock.Add(LoaderStage.LoadAndAugment, start);
+        var formatted = Format(s);
+        clock.Add(LoaderStage.Collate, start);
+        return formatted;
     }
 
     /// <summary>Ultralytics <c>Format</c>: HWC BGR → CHW RGB bytes, boxes → normalised xywh.</summary>

@@ -12,13 +12,12 @@ namespace GhostYolo.Engine;
 public static class Inference
 {
     /// <summary>
-    /// NMS on a decoded batch, then each image's boxes scaled from the network input back to its original size.
+    /// NMS on a decoded batch (the one layout every head decodes into, (B, 4+nc, A)), then each image's boxes scaled from the network input back to its original size.
     /// Returns per image an (n,6) float32 CPU tensor x1, y1, x2, y2, score, class in original pixels.
     /// </summary>
-    public static Tensor[] Postprocess(Nn.Modules.HeadKind head, Tensor decoded, NmsOptions nms, (int H, int W) inputShape, IReadOnlyList<ImageInfo> items)
+    public static Tensor[] Postprocess(Tensor decoded, NmsOptions nms, (int H, int W) inputShape, IReadOnlyList<ImageInfo> items)
     {
-        var options = nms with { Head = head };
-        var perImage = Nms.NonMaxSuppression(decoded.to(ScalarType.Float32), options);
+        var perImage = Nms.NonMaxSuppression(decoded.to(ScalarType.Float32), nms);
         var result = new Tensor[perImage.Length];
         for (int i = 0; i < perImage.Length; i++)
         {

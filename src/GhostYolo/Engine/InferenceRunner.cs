@@ -32,8 +32,8 @@ public static class InferenceRuntimeParser
 }
 
 /// <summary>
-/// The inference form of a model: uint8 image batches in, the decoded head output out (v8 (B, 4+nc, A), v5 (B, A, 5+nc),
-/// fp32) — on libtorch or on ONNX Runtime, which the predictor, the latency tables and the benchmarks share.
+/// The inference form of a model: uint8 image batches in, the decoded head output out (the one layout of
+/// <see cref="IDetectHead.Decode"/>, (B, 4+nc, A) fp32, for every head) — on libtorch or on ONNX Runtime, which the predictor, the latency tables and the benchmarks share.
 /// Measured here (yolov8n, 640, batch 1): ONNX Runtime fp32 is 1.2–1.5× faster than libtorch fp32, libtorch bf16 faster still,
 /// and ONNX Runtime int8 (QDQ, AVX-512 VNNI) 1.7× faster than its fp32 on one thread, 1.5–1.6× on two (22–24 against 40 ms,
 /// 15 against 23), 1.3× faster than libtorch bf16.
@@ -49,7 +49,6 @@ public sealed class InferenceRunner : IDisposable
         _model = model;
         Precision = precision;
         _onnx = onnx;
-        Head = model.Head?.Kind ?? HeadKind.AnchorFree;
         Nc = model.Nc;
         MaxStride = (int)model.MaxStride;
     }
@@ -58,7 +57,6 @@ public sealed class InferenceRunner : IDisposable
     {
         _file = file;
         Precision = Precision.Fp32;
-        Head = file.Head;
         Nc = file.Nc;
         MaxStride = file.Stride;
     }
@@ -67,8 +65,6 @@ public sealed class InferenceRunner : IDisposable
     /// current intra-op thread count.</summary>
     public static InferenceRunner FromOnnxFile(OnnxModelFile file) => new(file);
 
-    /// <summary>Which decoded layout <see cref="Run"/> returns.</summary>
-    public HeadKind Head { get; }
     public int Nc { get; }
     public int MaxStride { get; }
     /// <summary>An ONNX file exported for one input size takes only that size (letterbox square to it); null: any size.</summary>
@@ -121,8 +117,24 @@ public sealed class InferenceRunner : IDisposable
         return new InferenceRunner(model, actual, new OnnxDetector(model, get_num_threads()));
     }
 
-    /// <summary>(B, C, H, W) uint8 images → decoded head output (fp32, on the model's device). Call under inference mode.</summary>
-    public Tensor Run(Tensor images) => _file?.Run(images) ?? _onnx?.Run(images) ?? _model!.call(_model.PrepareInput(images));
+    /// <summary>(B, C, H, W) uint8 images → the decoded layout (B, 4+nc, A) (fp32, on the model's device). Call under inference mode.</summary>
+    public Tensor Run(Tensor images)
+    {
+        // ONNX graphs (ours and other tools') output the reference layout, which is the file format's contract; the head
+        // (or, for a foreign file, the layout its output shape declares) turns it into the decoded one.
+        if (_file is not null)
+            return ToDecoded(_file.Run(images), _file.Head == HeadKind.Anchors ? DecodedLayout.FromObjectness : null);
+        if (_onnx is not null) return ToDecoded(_onnx.Run(images), _model!.Head is { } head ? head.DecodeReferenceOutput : null);
+        return _model!.Predict(_model.PrepareInput(images));
+    }
+
+    private static Tensor ToDecoded(Tensor output, Func<Tensor, Tensor>? decode)
+    {
+        if (decode is null) return output;
+        var decoded = decode(output);
+        if (!ReferenceEquals(decoded, output)) output.Dispose();
+        return decoded;
+    }
 
     /// <summary>Integer and float convolutions in ONNX Runtime's optimized graph at this input shape; null on libtorch or for an ONNX file.</summary>
     public OptimizedGraph? Inspect(int batch, int height, int width) => _onnx is null ? null : OptimizedGraph.Inspect(_onnx.Graph(batch, height, width), get_num_threads());

@@ -285,11 +285,11 @@ public sealed class Predictor : IDisposable
                 _warmedUp = true;
             }
             sw.Restart();
-            var decoded = _runner.Run(u8);                                  // v8 (B, 4+nc, A); v5 (B, A, 5+nc)
+            var decoded = _runner.Run(u8);                                  // (B, 4+nc, A) for every head
             double inf = sw.Elapsed.TotalMilliseconds / b;
             sw.Restart();
             var items = batch.Select(p => new ImageInfo(p.Frame.Path, (p.Frame.Image.Rows, p.Frame.Image.Cols), p.InputShape, null)).ToList();
-            var perImage = Inference.Postprocess(_runner.Head, decoded, _nms, (h, w), items);   // b × (n, 6) CPU float32
+            var perImage = Inference.Postprocess(decoded, _nms, (h, w), items);   // b × (n, 6) CPU float32
             var detections = perImage.Select(ToDetections).ToArray();
             double post = sw.Elapsed.TotalMilliseconds / b;
             var results = new FrameResult[b];

@@ -18,308 +18,263 @@ namespace GhostYolo.Engine;
 /// DetectionTrainer 8.2) or, with <c>recipe=yolov5</c>, yolov5 v7.0's train.py (<see cref="TrainRecipe"/>): warm-up, gradient
 /// accumulation to the nominal batch 64, clipping at norm 10, EMA, linear or cosine LR, AutoAnchor for anchor-based heads,
 /// per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping, close-mosaic, resume, and the run
-/// folder with args.yaml, results.csv/png and plots.
+/// folder with args.yaml, results.csv/png and plots. <see cref="Train"/> reads as its steps: set up, then per epoch train,
+/// validate and save, then finish.
 /// </summary>
-public sealed class Trainer(ILogger? logger = null)
+/// <param name="logger">Where the weights-transfer line goes.</param>
+/// <param name="timings">Where each step of an epoch reports its time (<c>benchmark --what train</c>); null: not timed.</param>
+public sealed partial class Trainer(ILogger? logger = null, TrainTimings? timings = null)
 {
     public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        Checkpoint? resume = options.Resume ? Checkpoint.Load(options.Model) : null;
-        var o = resume is null ? options : ResumedOptions(options, resume);
-        torch.manual_seed(o.Seed);
-        var device = DeviceParser.Parse(o.Device);
-        int imgsz = Math.Max((int)Math.Ceiling(o.Imgsz / 32.0) * 32, 32);
-
-        var data = DatasetDefinition.Load(o.Data);
-        var names = o.SingleCls ? (IReadOnlyList<string>)["item"] : data.Names;
-        var (model, transfer) = BuildModel(o, resume, names.Count, device);
-        using var _model = model;
-        // Settings left to the recipe (box gain, val IoU, close-mosaic, optimizer auto) are fixed now that the head is known.
-        o = TrainRecipe.Resolve(o, model.Head?.Kind == HeadKind.Anchors);
-        var recipe = TrainRecipe.Parse(o.Recipe);
-        double valIou = o.Iou ?? 0.7;
-        int closeMosaic = o.CloseMosaic ?? 10;
-        // The EMA's own instance of the same architecture; ModelEma copies the (loaded) weights into it.
-        using var emaModel = new ModelBuilder().Build(model.Definition);
-        emaModel.to(device);
-        emaModel.ToChannelsLast();
-
-        var saveDir = resume is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(o.Model)))! : RunDirectory.Create(o.Project, o.Name, o.ExistOk);
-        var weightsDir = Path.Combine(saveDir, "weights");
-        Directory.CreateDirectory(weightsDir);
-        File.WriteAllLines(Path.Combine(saveDir, "args.yaml"), OptionOverrides.ToPairs(o with { Resume = false }).Select(kv => $"{kv.Key}: {kv.Value}"));
-
-        int workers = Math.Max(0, Math.Min(o.Workers, Environment.ProcessorCount));
-        var augment = new AugmentOptions
+        using var run = SetUp(options, progress, ct);
+        for (int epoch = run.StartEpoch; epoch < run.O.Epochs; epoch++)
         {
-            HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
-            Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
-            Yolov5Mosaic = recipe == RecipeKind.Yolov5,
-        };
-        using var trainLoader = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
-        using var valLoader = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, (int)model.MaxStride, o.SingleCls, logger, ct);
-        int nb = trainLoader.BatchCount;
-        var notes = new List<string>();
-        if (resume is null && model.Head is DetectV5 v5Head)
-        {
-            if (o.Noautoanchor) notes.Add("AutoAnchor: skipped (noautoanchor=True)");
-            else
-            {
-                // yolov5 train.py: check_anchors on the training labels at the training size, before the loss takes the anchors.
-                var fit = AutoAnchor.Check(trainLoader.Dataset.Images, v5Head.PixelAnchors(), imgsz, o.AnchorT, new Random(o.Seed));
-                if (fit.Replaced) v5Head.SetPixelAnchors([.. fit.Anchors.SelectMany(a => a)]);
-                notes.AddRange(fit.Lines);
-            }
-        }
-        if (resume is null && recipe == RecipeKind.Yolov5) RoundToHalf(model);
-        long iterations = OptimizerFactory.AutoIterations(trainLoader.Dataset.Count, o.Batch, o.Epochs, o.Nbs);
-        using var optimizer = OptimizerFactory.Build(model, OptimizerSettings.From(o), o.Batch, names.Count, iterations, logger);
-        var ema = new ModelEma(model, emaModel, resume?.Info.EmaUpdates ?? 0);
-        if (resume?.OptimizerState is { } state)
-        {
-            using var reader = new BinaryReader(new MemoryStream(state));
-            optimizer.LoadState(reader);
-        }
-        using var loss = new LossFunction(model, o, imgsz);
-        bool amp = o.Amp && device.type == DeviceType.CPU && CpuFeatures.HasBf16;
-        using var bf16 = amp ? new Bf16Training(model) : null;
-        var lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr);
-        var warmup = WarmupSettings.From(o);
-        int nw = TrainRecipe.WarmupIterations(recipe, o.WarmupEpochs, nb);
-        int startEpoch = resume is null ? 0 : resume.Info.Epoch + 1;
-        double bestFitness = resume?.Info.BestFitness ?? 0;
-        int bestEpoch = startEpoch;
-        var results = new ResultsCsv(Path.Combine(saveDir, "results.csv"), loss.Names, append: resume is not null, keepEpochs: startEpoch);
-        var validator = new Validator();
-        string last = Path.Combine(weightsDir, "last" + Checkpoint.Extension), best = Path.Combine(weightsDir, "best" + Checkpoint.Extension);
-
-        progress?.Report(new TrainNote(TrainRecipe.Describe(o, loss.Gains)));
-        foreach (var line in notes) progress?.Report(new TrainNote(line));
-        if (resume is null && o.Plots) LabelsPlot.Save(Path.Combine(saveDir, "labels.jpg"), trainLoader.Dataset.Images.SelectMany(i => i.Boxes), names);
-        progress?.Report(new TrainStarted(saveDir, ModelProfile.Measure(model).SummaryLine, optimizer.Describe(), trainLoader.Dataset.Count,
-            valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
-        resume?.Dispose();
-        if (amp) progress?.Report(new TrainNote("AMP: bfloat16 forward/backward with fp32 master weights (CPU with native bf16)"));
-        else if (o.Amp) progress?.Report(new TrainNote("AMP: bf16 mixed precision needs a CPU with native bf16; training in fp32"));
-
-        int accumulate = OptimizerFactory.Accumulate(o.Batch, o.Nbs);
-        long lastOptStep = -1;
-        int epoch = startEpoch, completed = startEpoch;
-        bool interrupted = false;
-        for (; epoch < o.Epochs; epoch++)
-        {
-            if (ct.IsCancellationRequested) { interrupted = true; break; }
+            if (ct.IsCancellationRequested) { run.Interrupted = true; break; }
             var epochClock = Stopwatch.StartNew();
-            LrSchedule.ApplyEpoch(optimizer, lf(TrainRecipe.ScheduleEpoch(recipe, epoch)));
-            // ultralytics: at epoch == epochs − close_mosaic, or at once when resuming past that point.
-            bool closeNow = epoch == o.Epochs - closeMosaic || (epoch == startEpoch && startEpoch > o.Epochs - closeMosaic && startEpoch > 0);
-            if (closeMosaic > 0 && closeNow && !trainLoader.Dataset.MosaicClosed)
+            var trainLoss = TrainEpoch(run, epoch, epochClock, progress, ct);
+            if (trainLoss is null) { run.Interrupted = true; break; }
+            var (val, fitness) = ValidateEpoch(run, epoch, progress, ct);
+            if (SaveEpoch(run, epoch, trainLoss, val, fitness, epochClock, progress) is { } stop)
             {
-                trainLoader.Dataset.CloseMosaic();
-                progress?.Report(new TrainNote("Closing dataloader mosaic"));
-            }
-            model.train();
-            bf16?.Model.train();
-            // yolov5's train.py zeroes the gradients at the start of every epoch, dropping the batches accumulated after the last
-            // optimizer step of the previous one; ultralytics carries them over (training.md §3.6).
-            if (recipe == RecipeKind.Yolov5) optimizer.ZeroGrad();
-            var tloss = new double[3];
-            int i = 0;
-            try
-            {
-                foreach (var batch in trainLoader.GetBatches(epoch, ct))
-                {
-                    using var b = batch;
-                    long ni = i + (long)nb * epoch;
-                    accumulate = Warmup.Apply(optimizer, ni, nw, lf(epoch), o.Batch, warmup, accumulate);
-                    using (var scope = NewDisposeScope())
-                    {
-                        var raw = bf16?.ForwardRaw(b.Images) ?? model.ForwardRaw(model.PrepareInput(b.Images));
-                        var (lossValue, items) = loss.Compute(raw, b.Targets.to(device));
-                        lossValue.backward();
-                        bf16?.MoveGradients();
-                        var it = items.cpu().to(ScalarType.Float64).data<double>().ToArray();
-                        for (int k = 0; k < 3; k++) tloss[k] = (tloss[k] * i + it[k]) / (i + 1);
-                    }
-                    if (ni - lastOptStep >= accumulate)
-                    {
-                        optimizer.ClipGradNorm(10.0);
-                        optimizer.Step();
-                        optimizer.ZeroGrad();
-                        bf16?.Synchronize();
-                        ema.Update(model);
-                        lastOptStep = ni;
-                    }
-                    if (epoch == startEpoch && i < 3 && o.Plots) BatchPlot.Save(Path.Combine(saveDir, $"train_batch{i}.jpg"), b, names);
-                    i++;
-                    double seconds = epochClock.Elapsed.TotalSeconds;
-                    progress?.Report(new BatchEnded(epoch, o.Epochs, i, nb, (double[])tloss.Clone(), (int)b.Targets.shape[0], (int)b.Images.shape[3],
-                        i * o.Batch / seconds, TimeSpan.FromSeconds(seconds / i * (nb - i)),
-                        [.. Enumerable.Range(0, optimizer.GroupCount).Select(optimizer.GetLr)],
-                        [.. Enumerable.Range(0, optimizer.GroupCount).Select(g => optimizer.GetMomentum(g) ?? double.NaN)]));
-                }
-            }
-            catch (OperationCanceledException) { interrupted = true; }
-            if (interrupted || ct.IsCancellationRequested) { interrupted = true; break; }
-
-            var lrs = Enumerable.Range(0, optimizer.GroupCount).Select(optimizer.GetLr).ToArray();
-            bool final = epoch + 1 == o.Epochs;
-            bool possibleStop = o.Patience > 0 && epoch + 1 - bestEpoch >= o.Patience - 1;
-            ValResult? val = null;
-            double fitness = bestFitness;
-            if (o.Val || final || possibleStop)
-            {
-                val = validator.Run((DetectionModel)ema.Module, valLoader, names, new ValOptions { Iou = valIou, MaxDet = o.MaxDet, SingleCls = o.SingleCls },
-                    (raw, targets) => loss.Compute(raw, targets).Items, new Progress<(int Batch, int Batches)>(p => progress?.Report(new ValidationProgress(epoch, p.Batch, p.Batches))), ct);
-                fitness = val.Metrics.Fitness;
-            }
-            bool isBest = val is not null && (bestFitness == 0 || fitness > bestFitness);
-            if (isBest) { bestFitness = fitness; }
-            if (val is not null && fitness >= bestFitness) bestEpoch = epoch + 1;
-            results.Append(epoch + 1, tloss, val, lrs);
-            var info = Info(o, model, names, imgsz, epoch, bestFitness, ema.Updates, val);
-            SaveCheckpoint(last, info, ema, optimizer);
-            if (isBest) File.Copy(last, best, overwrite: true);
-            if (o.SavePeriod > 0 && (epoch + 1) % o.SavePeriod == 0) File.Copy(last, Path.Combine(weightsDir, $"epoch{epoch + 1}{Checkpoint.Extension}"), overwrite: true);
-            using (var proc = Process.GetCurrentProcess())
-                progress?.Report(new EpochEnded(epoch, o.Epochs, tloss, val, fitness, isBest, lrs, epochClock.Elapsed, proc.WorkingSet64 / 1048576.0, proc.PeakWorkingSet64 / 1048576.0));
-            completed = epoch + 1;
-            if (o.Plots) ResultsPlot.Save(Path.Combine(saveDir, "results.png"), ResultsCsv.Read(results.Path));
-            if (o.Patience > 0 && epoch + 1 - bestEpoch >= o.Patience)
-            {
-                progress?.Report(new TrainNote($"Stopping training early as no improvement observed in last {o.Patience} epochs. Best results observed at epoch {bestEpoch}."));
+                progress?.Report(new TrainNote(stop));
                 break;
             }
         }
+        return Finish(run, clock, progress, ct);
+    }
 
-        ValResult? finalVal = null;
-        if (interrupted)
+    /// <summary>
+    /// Set-up: options (resumed, recipe resolved), the model (and AutoAnchor for anchor heads), its EMA copy, the run folder
+    /// with args.yaml, the loaders, optimizer, loss and LR schedule; then the run's opening events.
+    /// </summary>
+    private TrainRun SetUp(TrainOptions options, IProgress<TrainEvent>? progress, CancellationToken ct)
+    {
+        Checkpoint? resume = options.Resume ? Checkpoint.Load(options.Model) : null;
+        var built = new Stack<IDisposable>();   // disposed if the set-up fails half-way
+        try
         {
-            progress?.Report(new TrainNote(completed > startEpoch || File.Exists(last)
-                ? $"Interrupted: {last} holds epoch {completed}; continue with `ghostyolo train --resume --model {last}`"
+            var o = resume is null ? options : ResumedOptions(options, resume);
+            torch.manual_seed(o.Seed);
+            var device = DeviceParser.Parse(o.Device);
+            int imgsz = Math.Max((int)Math.Ceiling(o.Imgsz / 32.0) * 32, 32);
+
+            var data = DatasetDefinition.Load(o.Data);
+            var names = o.SingleCls ? (IReadOnlyList<string>)["item"] : data.Names;
+            var (model, transfer) = BuildModel(o, resume, names.Count, device);
+            built.Push(model);
+            // Settings left to the recipe (box gain, val IoU, close-mosaic, optimizer auto) are fixed now that the head is known:
+            // the one place training asks which kind of head it has.
+            o = TrainRecipe.Resolve(o, model.Head?.Kind == HeadKind.Anchors);
+            var recipe = TrainRecipe.Parse(o.Recipe);
+            // The EMA's own instance of the same architecture; ModelEma copies the (loaded) weights into it.
+            var emaModel = new ModelBuilder().Build(model.Definition);
+            built.Push(emaModel);
+            emaModel.to(device);
+            emaModel.ToChannelsLast();
+
+            var saveDir = resume is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(o.Model)))! : RunDirectory.Create(o.Project, o.Name, o.ExistOk);
+            var weightsDir = Path.Combine(saveDir, "weights");
+            Directory.CreateDirectory(weightsDir);
+            File.WriteAllLines(Path.Combine(saveDir, "args.yaml"), OptionOverrides.ToPairs(o with { Resume = false }).Select(kv => $"{kv.Key}: {kv.Value}"));
+
+            var (trainLoader, valLoader) = BuildLoaders(o, recipe, data, imgsz, (int)model.MaxStride, built, ct);
+            List<string> notes = resume is null ? FitAnchors(o, model, trainLoader, imgsz) : [];
+            if (resume is null && recipe == RecipeKind.Yolov5) RoundToHalf(model);
+            long iterations = OptimizerFactory.AutoIterations(trainLoader.Dataset.Count, o.Batch, o.Epochs, o.Nbs);
+            var optimizer = OptimizerFactory.Build(model, OptimizerSettings.From(o), o.Batch, names.Count, iterations, logger);
+            built.Push(optimizer);
+            var ema = new ModelEma(model, emaModel, resume?.Info.EmaUpdates ?? 0);
+            if (resume?.OptimizerState is { } state)
+            {
+                using var reader = new BinaryReader(new MemoryStream(state));
+                optimizer.LoadState(reader);
+            }
+            var loss = new LossFunction(model, o, imgsz);
+            built.Push(loss);
+            bool amp = o.Amp && device.type == DeviceType.CPU && CpuFeatures.HasBf16;
+            var bf16 = amp ? new Bf16Training(model) : null;
+            if (bf16 is not null) built.Push(bf16);
+            int startEpoch = resume is null ? 0 : resume.Info.Epoch + 1;
+            var run = new TrainRun
+            {
+                O = o, Recipe = recipe, Device = device, ImgSz = imgsz, Names = names, Model = model, EmaModel = emaModel,
+                SaveDir = saveDir, WeightsDir = weightsDir, TrainLoader = trainLoader, ValLoader = valLoader, Optimizer = optimizer,
+                Ema = ema, Loss = loss, Bf16 = bf16, Lf = LrSchedule.Lambda(o.Epochs, o.Lrf, o.CosLr), Warmup = WarmupSettings.From(o),
+                Nw = TrainRecipe.WarmupIterations(recipe, o.WarmupEpochs, trainLoader.BatchCount), StartEpoch = startEpoch,
+                BestFitness = resume?.Info.BestFitness ?? 0, BestEpoch = startEpoch, Completed = startEpoch,
+                Results = new ResultsCsv(Path.Combine(saveDir, "results.csv"), loss.Names, append: resume is not null, keepEpochs: startEpoch),
+                Accumulate = OptimizerFactory.Accumulate(o.Batch, o.Nbs),
+            };
+            built.Clear();   // the run owns them now
+
+            progress?.Report(new TrainNote(TrainRecipe.Describe(o, loss.Gains)));
+            foreach (var line in notes) progress?.Report(new TrainNote(line));
+            if (resume is null && o.Plots) LabelsPlot.Save(Path.Combine(saveDir, "labels.jpg"), trainLoader.Dataset.Images.SelectMany(i => i.Boxes), names);
+            progress?.Report(new TrainStarted(saveDir, ModelProfile.Measure(model).SummaryLine, optimizer.Describe(), trainLoader.Dataset.Count,
+                valLoader.Dataset.Count, startEpoch, o.Epochs, imgsz, loss.Names, transfer, resume is null ? null : o.Model));
+            if (amp) progress?.Report(new TrainNote("AMP: bfloat16 forward/backward with fp32 master weights (CPU with native bf16)"));
+            else if (o.Amp) progress?.Report(new TrainNote("AMP: bf16 mixed precision needs a CPU with native bf16; training in fp32"));
+            return run;
+        }
+        catch
+        {
+            while (built.TryPop(out var d)) d.Dispose();
+            throw;
+        }
+        finally { resume?.Dispose(); }
+    }
+
+    /// <summary>
+    /// One epoch of training batches: LR for the epoch, close-mosaic, then per batch warm-up, forward, loss, backward and
+    /// (every <c>accumulate</c> batches) the optimizer step and EMA update. Returns the epoch's mean loss items, or null
+    /// when cancelled.
+    /// </summary>
+    private double[]? TrainEpoch(TrainRun run, int epoch, Stopwatch epochClock, IProgress<TrainEvent>? progress, CancellationToken ct)
+    {
+        var (o, model, optimizer, bf16) = (run.O, run.Model, run.Optimizer, run.Bf16);
+        int nb = run.Batches;
+        LrSchedule.ApplyEpoch(optimizer, run.Lf(TrainRecipe.ScheduleEpoch(run.Recipe, epoch)));
+        // ultralytics: at epoch == epochs − close_mosaic, or at once when resuming past that point.
+        bool closeNow = epoch == o.Epochs - run.CloseMosaic || (epoch == run.StartEpoch && run.StartEpoch > o.Epochs - run.CloseMosaic && run.StartEpoch > 0);
+        if (run.CloseMosaic > 0 && closeNow && !run.TrainLoader.Dataset.MosaicClosed)
+        {
+            run.TrainLoader.Dataset.CloseMosaic();
+            progress?.Report(new TrainNote("Closing dataloader mosaic"));
+        }
+        model.train();
+        bf16?.Model.train();
+        // yolov5's train.py zeroes the gradients at the start of every epoch, dropping the batches accumulated after the last
+        // optimizer step of the previous one; ultralytics carries them over (training.md §3.6).
+        if (run.Recipe == RecipeKind.Yolov5) optimizer.ZeroGrad();
+        var tloss = new double[run.Loss.Names.Count];
+        int i = 0;
+        try
+        {
+            long t = Stamp();
+            foreach (var batch in run.TrainLoader.GetBatches(epoch, ct))
+            {
+                t = Lap(TrainStage.LoaderWait, t);
+                using var b = batch;
+                long ni = i + (long)nb * epoch;
+                run.Accumulate = Warmup.Apply(optimizer, ni, run.Nw, run.Lf(epoch), o.Batch, run.Warmup, run.Accumulate);
+                using (var scope = NewDisposeScope())
+                {
+                    t = Stamp();
+                    var raw = bf16?.ForwardRaw(b.Images) ?? model.ForwardRaw(model.PrepareInput(b.Images));
+                    t = Lap(TrainStage.Forward, t);
+                    var (lossValue, items) = run.Loss.Compute(raw, b.Targets.to(run.Device));
+                    t = Lap(TrainStage.Loss, t);
+                    lossValue.backward();
+                    bf16?.MoveGradients();
+                    Lap(TrainStage.Backward, t);
+                    var it = items.cpu().to(ScalarType.Float64).data<double>().ToArray();
+                    for (int k = 0; k < tloss.Length; k++) tloss[k] = (tloss[k] * i + it[k]) / (i + 1);
+                }
+                if (ni - run.LastOptStep >= run.Accumulate)
+                {
+                    t = Stamp();
+                    optimizer.ClipGradNorm(10.0);
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                    bf16?.Synchronize();
+                    t = Lap(TrainStage.OptimizerStep, t);
+                    run.Ema.Update(model);
+                    Lap(TrainStage.Ema, t);
+                    run.LastOptStep = ni;
+                }
+                if (epoch == run.StartEpoch && i < 3 && o.Plots) BatchPlot.Save(Path.Combine(run.SaveDir, $"train_batch{i}.jpg"), b, run.Names);
+                i++;
+                timings?.BatchEnded((int)b.Images.shape[0]);
+                double seconds = epochClock.Elapsed.TotalSeconds;
+                progress?.Report(new BatchEnded(epoch, o.Epochs, i, nb, (double[])tloss.Clone(), (int)b.Targets.shape[0], (int)b.Images.shape[3],
+                    i * o.Batch / seconds, TimeSpan.FromSeconds(seconds / i * (nb - i)),
+                    [.. Enumerable.Range(0, optimizer.GroupCount).Select(optimizer.GetLr)],
+                    [.. Enumerable.Range(0, optimizer.GroupCount).Select(g => optimizer.GetMomentum(g) ?? double.NaN)]));
+                t = Stamp();
+            }
+        }
+        catch (OperationCanceledException) { return null; }
+        return ct.IsCancellationRequested ? null : tloss;
+    }
+
+    /// <summary>Validates the EMA model when asked (<c>val</c>), at the final epoch, or when early stopping may trigger;
+    /// returns the result (or null) and the epoch's fitness (the best so far when not validated).</summary>
+    private (ValResult? Val, double Fitness) ValidateEpoch(TrainRun run, int epoch, IProgress<TrainEvent>? progress, CancellationToken ct)
+    {
+        var o = run.O;
+        bool final = epoch + 1 == o.Epochs;
+        bool possibleStop = o.Patience > 0 && epoch + 1 - run.BestEpoch >= o.Patience - 1;
+        if (!(o.Val || final || possibleStop)) return (null, run.BestFitness);
+        long t = Stamp();
+        var val = run.Validator.Run((DetectionModel)run.Ema.Module, run.ValLoader, run.Names, new ValOptions { Iou = run.ValIou, MaxDet = o.MaxDet, SingleCls = o.SingleCls },
+            (raw, targets) => run.Loss.Compute(raw, targets).Items, new Progress<(int Batch, int Batches)>(p => progress?.Report(new ValidationProgress(epoch, p.Batch, p.Batches))), ct);
+        Lap(TrainStage.Validation, t);
+        return (val, val.Metrics.Fitness);
+    }
+
+    /// <summary>
+    /// Records the epoch: best fitness, results.csv, last (and best, and periodic) checkpoints, the epoch event and
+    /// results.png. Returns the early-stopping message when patience ran out, else null.
+    /// </summary>
+    private string? SaveEpoch(TrainRun run, int epoch, double[] tloss, ValResult? val, double fitness, Stopwatch epochClock, IProgress<TrainEvent>? progress)
+    {
+        long t = Stamp();
+        var o = run.O;
+        var lrs = Enumerable.Range(0, run.Optimizer.GroupCount).Select(run.Optimizer.GetLr).ToArray();
+        bool isBest = val is not null && (run.BestFitness == 0 || fitness > run.BestFitness);
+        if (isBest) run.BestFitness = fitness;
+        if (val is not null && fitness >= run.BestFitness) run.BestEpoch = epoch + 1;
+        run.Results.Append(epoch + 1, tloss, val, lrs);
+        var info = Info(o, run.Model, run.Names, run.ImgSz, epoch, run.BestFitness, run.Ema.Updates, val);
+        SaveCheckpoint(run.Last, info, run.Ema, run.Optimizer);
+        if (isBest) File.Copy(run.Last, run.Best, overwrite: true);
+        if (o.SavePeriod > 0 && (epoch + 1) % o.SavePeriod == 0) File.Copy(run.Last, Path.Combine(run.WeightsDir, $"epoch{epoch + 1}{Checkpoint.Extension}"), overwrite: true);
+        using (var proc = Process.GetCurrentProcess())
+            progress?.Report(new EpochEnded(epoch, o.Epochs, tloss, val, fitness, isBest, lrs, epochClock.Elapsed, proc.WorkingSet64 / 1048576.0, proc.PeakWorkingSet64 / 1048576.0));
+        run.Completed = epoch + 1;
+        if (o.Plots) ResultsPlot.Save(Path.Combine(run.SaveDir, "results.png"), ResultsCsv.Read(run.Results.Path));
+        Lap(TrainStage.Save, t);
+        timings?.EpochEnded(epochClock.Elapsed);
+        return o.Patience > 0 && epoch + 1 - run.BestEpoch >= o.Patience
+            ? $"Stopping training early as no improvement observed in last {o.Patience} epochs. Best results observed at epoch {run.BestEpoch}."
+            : null;
+    }
+
+    /// <summary>
+    /// Finish: after an interruption, says where to resume; otherwise strips the optimizer from last and best and validates
+    /// the best weights (fused) with plots and the per-class table.
+    /// </summary>
+    private static TrainFinished Finish(TrainRun run, Stopwatch clock, IProgress<TrainEvent>? progress, CancellationToken ct)
+    {
+        ValResult? finalVal = null;
+        if (run.Interrupted)
+        {
+            progress?.Report(new TrainNote(run.Completed > run.StartEpoch || File.Exists(run.Last)
+                ? $"Interrupted: {run.Last} holds epoch {run.Completed}; continue with `ghostyolo train --resume --model {run.Last}`"
                 : "Interrupted before the first epoch finished; nothing was saved"));
         }
-        else if (File.Exists(best))
+        else if (File.Exists(run.Best))
         {
-            Finish(last);
-            Finish(best);
-            using var bestCkpt = Checkpoint.Load(best);
+            Strip(run.Last);
+            Strip(run.Best);
+            using var bestCkpt = Checkpoint.Load(run.Best);
             using var bestModel = bestCkpt.BuildModel();
-            bestModel.to(device);
+            bestModel.to(run.Device);
             bestModel.Fuse();
-            finalVal = validator.Run(bestModel, valLoader, names, new ValOptions
+            finalVal = run.Validator.Run(bestModel, run.ValLoader, run.Names, new ValOptions
             {
-                Iou = valIou, MaxDet = o.MaxDet, SingleCls = o.SingleCls, SaveDir = saveDir, Plots = o.Plots,
+                Iou = run.ValIou, MaxDet = run.O.MaxDet, SingleCls = run.O.SingleCls, SaveDir = run.SaveDir, Plots = run.O.Plots,
             }, progress: null, ct: ct);
         }
-        var finished = new TrainFinished(saveDir, File.Exists(best) ? best : null, File.Exists(last) ? last : null, finalVal, completed, clock.Elapsed, interrupted);
+        var finished = new TrainFinished(run.SaveDir, File.Exists(run.Best) ? run.Best : null, File.Exists(run.Last) ? run.Last : null, finalVal,
+            run.Completed, clock.Elapsed, run.Interrupted);
         progress?.Report(finished);
         return finished;
     }
 
-    /// <summary>The settings a resume takes from the checkpoint that the user gave differently (only device, workers and
-    /// threads may change on resume, as in ultralytics): <c>key: given (run had saved)</c>, empty when none.</summary>
-    public static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
-    {
-        var info = Checkpoint.ReadInfo(lastCheckpoint);
-        var saved = OptionOverrides.Apply(new TrainOptions(), info.TrainArgs);
-        var mayChange = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "model", "resume", "device", "workers", "threads" };
-        var conflicts = new List<string>();
-        foreach (var pair in given.Where(p => !mayChange.Contains(p.Key)))
-        {
-            var changed = OptionOverrides.Apply(saved, [pair]);
-            if (changed != saved)
-                conflicts.Add($"{pair.Key}: {pair.Value} (the run has {info.TrainArgs.GetValueOrDefault(OptionOverrides.ToSnake(pair.Key), info.TrainArgs.GetValueOrDefault(pair.Key, "its default"))})");
-        }
-        return conflicts;
-    }
-
-    private static TrainOptions ResumedOptions(TrainOptions requested, Checkpoint ckpt)
-    {
-        if (ckpt.Info.Epoch < 0)
-            throw new ArgumentException($"{requested.Model} is from a finished run; nothing to resume. To train longer, start a new run with --weights {requested.Model}");
-        if (ckpt.OptimizerState is null) throw new InvalidDataException($"{requested.Model} has no optimizer state to resume from");
-        var saved = OptionOverrides.Apply(new TrainOptions(), ckpt.Info.TrainArgs);
-        // Runs saved before recipes existed wrote ultralytics' box 7.5 even for anchor-based heads, whose loss ignored it then.
-        if (!ckpt.Info.TrainArgs.ContainsKey("recipe")) saved = saved with { Box = null };
-        // As ultralytics: the run's own settings, except where the machine differs.
-        return saved with { Model = requested.Model, Resume = true, Device = requested.Device, Workers = requested.Workers, Threads = requested.Threads };
-    }
-
-    private (DetectionModel Model, TransferReport? Transfer) BuildModel(TrainOptions o, Checkpoint? resume, int nc, Device device)
-    {
-        DetectionModel model;
-        TransferReport? transfer = null;
-        if (resume is not null) model = resume.BuildModel();
-        else if (WeightsFile.IsWeightsFile(o.Model) && File.Exists(o.Model))
-        {
-            // A checkpoint as the model (GhostYolo's, ultralytics' or yolov5's): its architecture with the dataset's classes.
-            using var ckpt = WeightsFile.ReadCheckpoint(o.Model);
-            var def = ModelDefinition.Parse(ckpt.Info.ModelYaml, o.Model, ckpt.Info.Scale, nc) with { DisplayName = ckpt.Info.ModelName };
-            model = new ModelBuilder().Build(def);
-            transfer = Checkpoint.LoadInto(model, ckpt.Weights, strict: false);
-        }
-        else model = new ModelBuilder().Build(o.Model, nc);
-        if (o.Weights is not null && resume is null)
-        {
-            var weights = WeightsFile.ReadWeights(o.Weights);
-            // yolov5's train.py takes the anchors from the model YAML, not from --weights (exclude = ['anchor'] when --cfg is given);
-            // AutoAnchor then checks them on this run's labels.
-            if (TrainRecipe.Parse(o.Recipe) == RecipeKind.Yolov5 && model.Head is DetectV5)
-                foreach (var key in weights.Keys.Where(k => k.Contains("anchor", StringComparison.Ordinal)).ToList())
-                {
-                    weights[key].Dispose();
-                    weights.Remove(key);
-                }
-            try { transfer = Checkpoint.LoadInto(model, weights, strict: false); }
-            finally { foreach (var t in weights.Values) t.Dispose(); }
-        }
-        if (transfer is not null)
-            logger?.LogInformation("Transferred {Count}/{Total} items from {Weights}", transfer.UltralyticsTransferred, transfer.UltralyticsTotal, o.Weights ?? o.Model);
-        model.to(device);
-        // NHWC weights and activations: ~1.3× faster training steps on CPU (oneDNN); before the optimizer captures parameters.
-        model.ToChannelsLast();
-        return (model, transfer);
-    }
-
-    private static CheckpointInfo Info(TrainOptions o, DetectionModel model, IReadOnlyList<string> names, int imgsz, int epoch, double bestFitness, long updates, ValResult? val)
-        => new()
-        {
-            ModelYaml = model.Definition.Yaml, ModelName = model.Definition.DisplayName, Scale = model.Definition.Scale, Nc = names.Count,
-            Names = names, ImgSz = imgsz, Epoch = epoch, BestFitness = bestFitness, EmaUpdates = updates,
-            TrainArgs = OptionOverrides.ToPairs(o with { Resume = false }).ToDictionary(),
-            Metrics = val is null ? new() : new()
-            {
-                ["metrics/precision(B)"] = val.Metrics.Precision, ["metrics/recall(B)"] = val.Metrics.Recall,
-                ["metrics/mAP50(B)"] = val.Metrics.Map50, ["metrics/mAP50-95(B)"] = val.Metrics.Map, ["fitness"] = val.Metrics.Fitness,
-            },
-        };
-
-    private static void SaveCheckpoint(string path, CheckpointInfo info, ModelEma ema, OptimizerHandle optimizer)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.SaveState(w);
-        var weights = ema.Module.state_dict();
-        new Checkpoint(info, weights, ms.ToArray()).Save(path);
-    }
-
-    /// <summary>yolov5 train.py's <c>model.half().float()</c> after AutoAnchor ("pre-reduce anchor precision"): every floating
-    /// tensor of the fresh model rounded to fp16 precision once.</summary>
-    private static void RoundToHalf(DetectionModel model)
-    {
-        using var _ = no_grad();
-        foreach (var (_, t) in model.state_dict())
-            if (t.is_floating_point()) t.copy_(t.to(ScalarType.Float16).to(t.dtype));
-    }
-
-    /// <summary>ultralytics <c>strip_optimizer</c>: a finished checkpoint keeps the weights and metadata, drops the optimizer, epoch −1.</summary>
-    private static void Finish(string path)
-    {
-        if (!File.Exists(path)) return;
-        Checkpoint finished;
-        using (var ckpt = Checkpoint.Load(path))
-            finished = new Checkpoint(ckpt.Info with { Epoch = -1 }, ckpt.Weights.ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
-        using (finished) finished.Save(path);
-    }
+    // Timing hooks: a timestamp only when a sink is attached, so an untimed run pays a null check.
+    private long Stamp() => timings is null ? 0 : TrainTimings.Now();
+    private long Lap(TrainStage stage, long start) => timings?.Add(stage, start) ?? 0;
 }

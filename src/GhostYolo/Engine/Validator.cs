@@ -27,7 +27,7 @@ public sealed class Validator
         model.eval();
         try
         {
-            return Run(model.Nc, model.Head?.Kind ?? Nn.Modules.HeadKind.AnchorFree, model.PrepareInput, x =>
+            return Run(model.Nc, model.PrepareInput, x =>
             {
                 var raw = model.ForwardRaw(x);
                 return (model.Decode(raw), raw);
@@ -42,11 +42,11 @@ public sealed class Validator
     /// <summary>Validates whatever an <see cref="InferenceRunner"/> runs (a model on libtorch or ONNX Runtime, an ONNX file).</summary>
     public ValResult Run(InferenceRunner runner, Loader loader, IReadOnlyList<string> names, ValOptions o,
         IProgress<(int Batch, int Batches)>? progress = null, CancellationToken ct = default)
-        => Run(runner.Nc, runner.Head, images => images, images => (runner.Run(images), null), CPU, loader, names, o, null, progress, ct);
+        => Run(runner.Nc, images => images, images => (runner.Run(images), null), CPU, loader, names, o, null, progress, ct);
 
     /// <param name="prepare">uint8 images → the network's input.</param>
     /// <param name="forward">input → decoded output, and the raw head outputs when a loss is to be computed.</param>
-    private ValResult Run(int modelNc, Nn.Modules.HeadKind head, Func<Tensor, Tensor> prepare, Func<Tensor, (Tensor Decoded, Tensor[]? Raw)> forward, Device device,
+    private ValResult Run(int modelNc, Func<Tensor, Tensor> prepare, Func<Tensor, (Tensor Decoded, Tensor[]? Raw)> forward, Device device,
         Loader loader, IReadOnlyList<string> names, ValOptions o, LossItems? loss, IProgress<(int Batch, int Batches)>? progress, CancellationToken ct)
     {
         int nc = o.SingleCls ? 1 : modelNc;
@@ -76,7 +76,7 @@ public sealed class Validator
                     lossSum = lossSum is null ? items.DetachFromDisposeScope() : lossSum.add_(items);
                 }
                 tLoss += sw.Elapsed.TotalMilliseconds; sw.Restart();
-                var dets = Inference.Postprocess(head, decoded, nms, inputShape, b.Items);
+                var dets = Inference.Postprocess(decoded, nms, inputShape, b.Items);
                 tPost += sw.Elapsed.TotalMilliseconds;
                 var (gtClasses, gtBoxes) = LabelsInOriginalPixels(b, inputShape, o.SingleCls);
                 for (int i = 0; i < b.Size; i++)

@@ -23,7 +23,7 @@ public sealed record V5LevelTargets(Tensor Image, Tensor Anchor, Tensor GridY, T
 /// nearest neighbour cells, CIoU box loss, objectness BCE against the detached IoU with per-level balance [4, 1, 0.4],
 /// class BCE. Focal loss, autobalance and pos_weight ≠ 1 are off in the reference defaults and not implemented.
 /// </summary>
-public sealed class DetectionLossV5 : IDisposable
+public sealed class DetectionLossV5 : IDetectionLoss
 {
     private static readonly double[] Balance3 = [4.0, 1.0, 0.4];
     private static readonly double[] Balance5 = [4.0, 1.0, 0.25, 0.06, 0.02];
@@ -62,6 +62,13 @@ public sealed class DetectionLossV5 : IDisposable
     public IReadOnlyList<double> Strides { get; }
     public DetectionLossV5Options Options { get; }
     /// <summary>Gains after train.py's scaling.</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names { get; } = ["box_loss", "obj_loss", "cls_loss"];
+
+    /// <inheritdoc />
+    public string Gains => FormattableString.Invariant(
+        $"box={BoxGain:G4} obj={ObjGain:G4} cls={ClsGain:G4} anchor_t={Options.AnchorT} (hyp box={Options.Box} obj={Options.Obj} cls={Options.Cls} scaled by 3/nl, nc/80, (imgsz/640)²)");
+
     public double BoxGain { get; }
     public double ObjGain { get; }
     public double ClsGain { get; }

@@ -12,7 +12,7 @@ public sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, 
 /// task-aligned assignment, BCE class loss normalised by the soft-target sum, CIoU box loss and DFL, both weighted by the
 /// targets' scores. Used for training and (on the same raw outputs) for the validation loss.
 /// </summary>
-public sealed class DetectionLossV8
+public sealed class DetectionLossV8 : IDetectionLoss
 {
     private readonly double[] _strides;
     private readonly TaskAlignedAssigner _assigner;
@@ -31,6 +31,15 @@ public sealed class DetectionLossV8
     public int NumClasses { get; }
     public DetectionLossV8Options Options { get; }
     public IReadOnlyList<double> Strides => _strides;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names { get; } = ["box_loss", "cls_loss", "dfl_loss"];
+
+    /// <inheritdoc />
+    public string Gains => FormattableString.Invariant($"box={Options.Box} cls={Options.Cls} dfl={Options.Dfl}");
+
+    /// <summary>Holds no native memory of its own.</summary>
+    public void Dispose() { }
 
     /// <summary>
     /// Computes the loss for one batch.

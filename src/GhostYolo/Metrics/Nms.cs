@@ -1,12 +1,13 @@
-using GhostYolo.Nn.Modules;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Metrics;
 
 /// <summary>
-/// Non-maximum suppression for raw eval-mode head outputs, mirroring ultralytics <c>ops.non_max_suppression</c>
-/// (v8) and yolov5 v7.0 <c>general.non_max_suppression</c> (objectness).
+/// Non-maximum suppression for decoded head outputs, mirroring ultralytics <c>ops.non_max_suppression</c>. Every head
+/// decodes into the same layout (<c>IDetectHead.Decode</c>); a yolov5 head folds its objectness into the class scores
+/// there, exactly as yolov5 v7.0's <c>general.non_max_suppression</c> does before thresholding, so this one path gives
+/// yolov5's rows and scores too.
 /// </summary>
 /// <remarks>
 /// The prediction is read once from a contiguous CPU float32 copy; candidate selection
@@ -18,8 +19,8 @@ namespace GhostYolo.Metrics;
 public static class Nms
 {
     /// <summary>
-    /// Runs NMS per image. <paramref name="prediction"/> is (B, 4+nc, A) for <see cref="HeadKind.AnchorFree"/> or
-    /// (B, A, 5+nc) for <see cref="HeadKind.Anchors"/>, boxes as xywh pixels of the network input.
+    /// Runs NMS per image. <paramref name="prediction"/> is (B, 4+nc, A): boxes as xywh pixels of the network input, then
+    /// one confidence per class.
     /// Returns one float32 CPU (n, 6) tensor per image: x1, y1, x2, y2, score, class, sorted by descending score.
     /// </summary>
     public static Tensor[] NonMaxSuppression(Tensor prediction, NmsOptions? options = null)
@@ -29,7 +30,7 @@ public static class Nms
         if (o.Iou < 0 || o.Iou > 1) throw new ArgumentOutOfRangeException(nameof(options), $"Iou {o.Iou} must be in [0, 1].");
         if (o.MaxDet < 1 || o.MaxNms < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxDet and MaxNms must be at least 1.");
         if (prediction.dim() != 3)
-            throw new ArgumentException($"prediction must be 3-D (B, 4+nc, A) for v8 or (B, A, 5+nc) for v5, got [{string.Join(", ", prediction.shape)}].", nameof(prediction));
+            throw new ArgumentException($"prediction must be 3-D (B, 4+nc, A), got [{string.Join(", ", prediction.shape)}].", nameof(prediction));
 
         var batch = (int)prediction.shape[0];
         var outputs = new Tensor[batch];

@@ -1,4 +1,3 @@
-using GhostYolo.Nn.Modules;
 namespace GhostYolo.Metrics;
 
 /// <summary>
@@ -9,19 +8,16 @@ namespace GhostYolo.Metrics;
 public static class NmsCandidates
 {
     /// <summary>
-    /// <paramref name="img"/> is one image: (4+nc, A) channel-major for v8 (<paramref name="d1"/> = 4+nc,
-    /// <paramref name="d2"/> = A) or (A, 5+nc) row-major for v5. Returns the candidate rows
-    /// [x1, y1, x2, y2, score, class] sorted by descending score — equal scores in ultralytics' row order (anchor, then
-    /// class) — cut to the top MaxNms (<paramref name="m"/> rows); <paramref name="candidates"/> counts all rows above conf.
+    /// <paramref name="img"/> is one image of the decoded layout, (4+nc, A) channel-major (<paramref name="d1"/> = 4+nc,
+    /// <paramref name="d2"/> = A). Returns the candidate rows [x1, y1, x2, y2, score, class] sorted by descending score —
+    /// equal scores in ultralytics' row order (anchor, then class) — cut to the top MaxNms (<paramref name="m"/> rows);
+    /// <paramref name="candidates"/> counts all rows above conf.
     /// </summary>
     public static float[] Select(ReadOnlySpan<float> img, int d1, int d2, NmsOptions o, out int m, out int candidates)
     {
-        var v8 = o.Head == HeadKind.AnchorFree;
-        var nc = v8 ? d1 - 4 : d2 - 5;
-        var a = v8 ? d2 : d1;
-        if (nc < 1) throw new ArgumentException(v8
-            ? $"v8 prediction needs 4 + nc channels with nc >= 1 (shape (B, 4+nc, A)), got {d1} channels."
-            : $"v5 prediction needs 5 + nc channels with nc >= 1 (shape (B, A, 5+nc)), got {d2} channels.");
+        var nc = d1 - 4;
+        var a = d2;
+        if (nc < 1) throw new ArgumentException($"prediction needs 4 + nc channels with nc >= 1 (shape (B, 4+nc, A)), got {d1} channels.");
         if ((long)a * nc > uint.MaxValue) throw new ArgumentException($"{a} anchors × {nc} classes is too large.");
         var conf = (float)o.Conf;                                     // torch compares float32 with the scalar cast to float
         var multi = o.MultiLabel && nc > 1;
@@ -32,54 +28,27 @@ public static class NmsCandidates
         // Each row is identified by its flat index anchor·nc + class, which orders rows exactly as ultralytics builds
         // them; key = (~score bits, flat) so an ascending sort gives descending score, ties in row order.
         var keys = new List<long>();
-        if (v8)
+        // channel-major: walk each class row contiguously
+        if (multi)
         {
-            // channel-major: walk each class row contiguously
-            if (multi)
+            for (var c = 0; c < nc; c++)
             {
-                for (var c = 0; c < nc; c++)
-                {
-                    if (!allowed[c]) continue;
-                    var row = img.Slice((4 + c) * a, a);
-                    for (var i = 0; i < a; i++) if (row[i] > conf) keys.Add(Key(row[i], (uint)(i * nc + c)));
-                }
-            }
-            else
-            {
-                var best = img.Slice(4 * a, a).ToArray();
-                var bestC = new int[a];
-                for (var c = 1; c < nc; c++)
-                {
-                    var row = img.Slice((4 + c) * a, a);
-                    for (var i = 0; i < a; i++) if (row[i] > best[i]) { best[i] = row[i]; bestC[i] = c; }   // first max, as torch.max
-                }
-                for (var i = 0; i < a; i++)
-                    if (best[i] > conf && allowed[bestC[i]]) keys.Add(Key(best[i], (uint)(i * nc + bestC[i])));
+                if (!allowed[c]) continue;
+                var row = img.Slice((4 + c) * a, a);
+                for (var i = 0; i < a; i++) if (row[i] > conf) keys.Add(Key(row[i], (uint)(i * nc + c)));
             }
         }
         else
         {
-            for (var i = 0; i < a; i++)
+            var best = img.Slice(4 * a, a).ToArray();
+            var bestC = new int[a];
+            for (var c = 1; c < nc; c++)
             {
-                var r = img.Slice(i * d2, d2);
-                var obj = r[4];
-                if (!(obj > conf)) continue;                          // yolov5 candidates: objectness > conf
-                if (multi)
-                {
-                    for (var c = 0; c < nc; c++)
-                    {
-                        var sc = r[5 + c] * obj;
-                        if (sc > conf && allowed[c]) keys.Add(Key(sc, (uint)(i * nc + c)));
-                    }
-                }
-                else
-                {
-                    var bs = r[5] * obj;
-                    var bc = 0;
-                    for (var c = 1; c < nc; c++) { var sc = r[5 + c] * obj; if (sc > bs) { bs = sc; bc = c; } }
-                    if (bs > conf && allowed[bc]) keys.Add(Key(bs, (uint)(i * nc + bc)));
-                }
+                var row = img.Slice((4 + c) * a, a);
+                for (var i = 0; i < a; i++) if (row[i] > best[i]) { best[i] = row[i]; bestC[i] = c; }   // first max, as torch.max
             }
+            for (var i = 0; i < a; i++)
+                if (best[i] > conf && allowed[bestC[i]]) keys.Add(Key(best[i], (uint)(i * nc + bestC[i])));
         }
 
         candidates = keys.Count;
@@ -93,9 +62,7 @@ public static class NmsCandidates
             var flat = (uint)(arr[k] & 0xFFFFFFFF);
             int i = (int)(flat / (uint)nc), c = (int)(flat % (uint)nc);
             var score = BitConverter.Int32BitsToSingle((int)~(uint)(arr[k] >> 32));
-            float x, y, w, h;
-            if (v8) { x = img[i]; y = img[a + i]; w = img[2 * a + i]; h = img[3 * a + i]; }
-            else { var r = i * d2; x = img[r]; y = img[r + 1]; w = img[r + 2]; h = img[r + 3]; }
+            float x = img[i], y = img[a + i], w = img[2 * a + i], h = img[3 * a + i];
             float dw = w / 2, dh = h / 2;                              // ultralytics xywh2xyxy, float32
             var o6 = rows.AsSpan(k * 6, 6);
             o6[0] = x - dw; o6[1] = y - dh; o6[2] = x + dw; o6[3] = y + dh; o6[4] = score; o6[5] = c;

@@ -1,4 +1,3 @@
-using GhostYolo.Nn.Modules;
 namespace GhostYolo.Metrics;
 
 /// <summary>
@@ -13,7 +12,6 @@ namespace GhostYolo.Metrics;
 /// <param name="Agnostic">Suppress across classes.</param>
 /// <param name="MultiLabel">One row per (box, class) above Conf; only honoured when nc &gt; 1 (validation uses it).</param>
 /// <param name="Classes">Keep only these class indices (null = all).</param>
-/// <param name="Head">Layout of the raw prediction tensor.</param>
 public sealed record NmsOptions(
     double Conf = 0.25,
     double Iou = 0.45,
@@ -22,5 +20,4 @@ public sealed record NmsOptions(
     double MaxWh = 7680,
     bool Agnostic = false,
     bool MultiLabel = false,
-    IReadOnlyList<int>? Classes = null,
-    HeadKind Head = HeadKind.AnchorFree);
+    IReadOnlyList<int>? Classes = null);

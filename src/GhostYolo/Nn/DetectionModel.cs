@@ -77,14 +77,22 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
         _ => throw new InvalidOperationException($"layer {module.GetName()} cannot take {(input is Tensor ? "one input" : "several inputs")}"),
     };
 
-    /// <summary>Inference output: v8 (B, 4+nc, A); v5 (B, A, 5+nc); otherwise the last layer's output.</summary>
+    /// <summary>
+    /// The reference module's inference output, which the ONNX export also writes (<see cref="IDetectHead.ReferenceOutput"/>:
+    /// ultralytics (B, 4+nc, A), yolov5 (B, A, 5+nc)); otherwise the last layer's output. The detection pipeline reads
+    /// <see cref="Predict"/> instead.
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         var raw = ForwardRaw(x);
-        return Head is { } head ? head.Decode(raw) : raw[0];
+        return Head is { } head ? head.ReferenceOutput(raw) : raw[0];
     }
 
-    /// <summary>Decodes raw head outputs (e.g. from <see cref="ForwardRaw"/> during validation, which also needs them for the loss).</summary>
+    /// <summary>Input → the one decoded layout NMS reads (<see cref="IDetectHead.Decode"/>: (B, 4+nc, A) for every head).</summary>
+    public Tensor Predict(Tensor x) => Decode(ForwardRaw(x));
+
+    /// <summary>Decodes raw head outputs (e.g. from <see cref="ForwardRaw"/> during validation, which also needs them for the
+    /// loss) into the one layout (B, 4+nc, A).</summary>
     public Tensor Decode(Tensor[] raw) => Head?.Decode(raw) ?? raw[0];
 
     /// <summary>Folds BatchNorm into the preceding conv of every ultralytics-style Conv/DWConv (as ultralytics <c>fuse()</c>); returns this.</summary>

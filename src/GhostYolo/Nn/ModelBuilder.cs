@@ -90,8 +90,7 @@ public sealed class ModelBuilder
             });
             if (model.Head is { } head && current is Tensor[] levels)
             {
-                var strides = levels.Select(l => (long)Math.Round((double)s / l.shape[2])).ToArray();
-                if (head is DetectV5 v5) v5.SetStrides(strides); else head.Strides = strides;
+                head.SetUpStrides(levels, s);
                 head.InitBiases();
             }
         }

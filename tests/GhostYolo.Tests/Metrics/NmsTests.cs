@@ -133,7 +133,8 @@ public class NmsTests
             5, 5, 10, 10, 0.8f, 0.1f, 0.5f,     // 0.40 class 1, same box as the first: other class → kept
         ];
         using var p = tensor(data).reshape(1, 4, 7);
-        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.Anchors))[0]);
+        using var decoded = DecodedLayout.FromObjectness(p);   // the v5 head's fold; one NMS path for every head
+        var r = Rows(Nms.NonMaxSuppression(decoded, new NmsOptions())[0]);
         Assert.Equal(2, r.Length);
         Assert.Equal(0.45f, r[0][4], 5);
         Assert.Equal(0f, r[0][5]);
@@ -142,12 +143,71 @@ public class NmsTests
         Assert.Equal(1f, r[1][5]);
     }
 
+    /// <summary>
+    /// yolov5 v7.0 non_max_suppression's candidate rows, written out as it does them: objectness &gt; conf first, then
+    /// obj × cls (float32) and the best class (or every class, multi-label) above conf. Rows as (anchor·nc + class, score).
+    /// </summary>
+    static List<(int Flat, float Score)> Yolov5Candidates(float[] rows, int a, int nc, float conf, bool multi)
+    {
+        var result = new List<(int, float)>();
+        for (var i = 0; i < a; i++)
+        {
+            var obj = rows[i * (5 + nc) + 4];
+            if (!(obj > conf)) continue;
+            var scores = Enumerable.Range(0, nc).Select(c => rows[i * (5 + nc) + 5 + c] * obj).ToArray();
+            if (multi) { for (var c = 0; c < nc; c++) if (scores[c] > conf) result.Add((i * nc + c, scores[c])); }
+            else
+            {
+                var best = 0;
+                for (var c = 1; c < nc; c++) if (scores[c] > scores[best]) best = c;
+                if (scores[best] > conf) result.Add((i * nc + best, scores[best]));
+            }
+        }
+        return result;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void V5_FoldedLayout_KeepsExactlyYolov5sCandidates(bool multi)
+    {
+        // Objectness and class probabilities clustered around conf, so the obj > conf filter and the product test disagree
+        // often: the folded layout must still select yolov5's rows with bit-identical scores.
+        const int a = 4000, nc = 3;
+        const float conf = 0.25f;
+        var rng = new Random(7);
+        var rows = new float[a * (5 + nc)];
+        for (var i = 0; i < a; i++)
+        {
+            for (var k = 0; k < 4; k++) rows[i * (5 + nc) + k] = (float)(rng.NextDouble() * 300);
+            rows[i * (5 + nc) + 4] = (float)(0.15 + rng.NextDouble() * 0.3);
+            for (var c = 0; c < nc; c++) rows[i * (5 + nc) + 5 + c] = rng.Next(10) == 0 ? 1f : (float)(0.4 + rng.NextDouble() * 0.6);
+        }
+        using var p = tensor(rows).reshape(1, a, 5 + nc);
+        using var decoded = DecodedLayout.FromObjectness(p);
+        Assert.Equal([1L, 4 + nc, a], decoded.shape);
+        var expected = Yolov5Candidates(rows, a, nc, conf, multi).OrderBy(r => ~(uint)BitConverter.SingleToInt32Bits(r.Score)).ThenBy(r => r.Flat).ToList();
+        Assert.True(expected.Count > 500, $"the case should have many candidates, has {expected.Count}");
+        var got = NmsCandidates.Select(decoded.data<float>().ToArray(), 4 + nc, a, new NmsOptions(Conf: conf, MultiLabel: multi, MaxNms: a * nc), out var m, out _);
+        Assert.Equal(expected.Count, m);
+        for (var k = 0; k < m; k++)
+        {
+            var (flat, score) = expected[k];
+            int i = flat / nc, c = flat % nc;
+            Assert.Equal(BitConverter.SingleToInt32Bits(score), BitConverter.SingleToInt32Bits(got[k * 6 + 4]));
+            Assert.Equal(c, (int)got[k * 6 + 5]);
+            float x = rows[i * (5 + nc)], w = rows[i * (5 + nc) + 2];
+            Assert.Equal(x - w / 2, got[k * 6]);
+        }
+    }
+
     [Fact]
     public void V5_MultiLabel_UsesProducts()
     {
         // obj 0.8 × cls (0.9, 0.5, 0.2) → 0.72, 0.40, 0.16: two rows above 0.25, best first.
         using var p = tensor(new float[] { 50, 50, 20, 20, 0.8f, 0.9f, 0.5f, 0.2f }).reshape(1, 1, 8);
-        var r = Rows(Nms.NonMaxSuppression(p, new NmsOptions(Head: HeadKind.Anchors, MultiLabel: true))[0]);
+        using var decoded = DecodedLayout.FromObjectness(p);
+        var r = Rows(Nms.NonMaxSuppression(decoded, new NmsOptions(MultiLabel: true))[0]);
         Assert.Equal(2, r.Length);
         Assert.Equal(0.8f * 0.9f, r[0][4]);   // float32 product, as upstream
         Assert.Equal(0f, r[0][5]);

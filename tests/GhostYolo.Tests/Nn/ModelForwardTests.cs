@@ -36,8 +36,13 @@ public class ModelForwardTests
             }
             var decoded = model.Decode(raw);
             long anchors = (size / 8) * (size / 8) + (size / 16) * (size / 16) + (size / 32) * (size / 32);
+            // One decoded layout for every head: xywh + one score per class, per anchor (v5: 3 anchors per cell).
             if (model.Head!.Kind == HeadKind.AnchorFree) Assert.Equal([1L, 4 + 3, anchors], decoded.shape);
-            else Assert.Equal([1L, 3 * anchors, 5 + 3], decoded.shape);
+            else Assert.Equal([1L, 4 + 3, 3 * anchors], decoded.shape);
+            // The model's forward is the reference tool's output (and its ONNX export's): ultralytics' layout, or yolov5's.
+            using var reference = model.Head.ReferenceOutput(raw);
+            if (model.Head.Kind == HeadKind.AnchorFree) Assert.Equal([1L, 4 + 3, anchors], reference.shape);
+            else Assert.Equal([1L, 3 * anchors, 5 + 3], reference.shape);
         }
     }
 

@@ -34,12 +34,21 @@ public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxEx
     public HeadKind Kind => HeadKind.AnchorFree;
     public int Nc => nc;
     public int Nl => cv2.Count;
-    public long[] Strides { get; set; }
+    public long[] Strides { get; private set; }
 
     public override Tensor[] forward(Tensor[] x)
         => x.Select((xi, i) => cat([cv2[i].call(xi), cv3[i].call(xi)], 1)).ToArray();   // (B, 64+nc, H, W) each
 
     public Tensor[] Forward(Tensor[] features) => call(features);
+
+    /// <summary>Stride of each level = input size / its grid height (ultralytics: a forward pass at 256).</summary>
+    public void SetUpStrides(Tensor[] raw, int inputSize)
+        => Strides = raw.Select(l => (long)Math.Round((double)inputSize / l.shape[2])).ToArray();   // (B, C, H, W)
+
+    /// <summary>ultralytics' inference output is already the decoded layout.</summary>
+    public Tensor ReferenceOutput(Tensor[] raw) => Decode(raw);
+
+    public Tensor DecodeReferenceOutput(Tensor output) => output;
 
     public Tensor Decode(Tensor[] raw)
     {

@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// YOLOv5 anchor-based detection head (yolov5 <c>Detect</c>): a 1×1 conv per level predicting, for each of 3 anchors,
 /// xywh, objectness and class logits. Chosen when the YAML's Detect row passes anchors.
 /// </summary>
-public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxExportable
+public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IAnchorHead, IOnnxExportable
 {
     private readonly ModuleList<Conv2d> m;
     private readonly int nc, no, na;
@@ -31,7 +31,7 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
     public int Nc => nc;
     public int Nl => m.Count;
     public int Na => na;
-    public long[] Strides { get; set; }
+    public long[] Strides { get; private set; }
 
     /// <summary>Anchors in grid units (nl, na, 2), as yolov5 keeps them after the build.</summary>
     public Tensor AnchorsGrid => get_buffer("anchors")!;
@@ -46,7 +46,21 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
 
     public Tensor[] Forward(Tensor[] features) => call(features);
 
+    /// <summary>Stride of each level = input size / its grid height; then the YAML's pixel anchors into grid units.</summary>
+    public void SetUpStrides(Tensor[] raw, int inputSize)
+        => SetStrides(raw.Select(l => (long)Math.Round((double)inputSize / l.shape[2])).ToArray());   // (B, na, ny, nx, no)
+
+    /// <summary>yolov5's inference output with objectness folded into the class scores, as its NMS scores them.</summary>
     public Tensor Decode(Tensor[] raw)
+    {
+        using var reference = ReferenceOutput(raw);
+        return DecodedLayout.FromObjectness(reference);                                  // (B, 4+nc, A)
+    }
+
+    public Tensor DecodeReferenceOutput(Tensor output) => DecodedLayout.FromObjectness(output);
+
+    /// <summary>yolov5 <c>Detect.forward</c> in eval mode: (B, A, 5+nc) xywh pixels, objectness, class probabilities.</summary>
+    public Tensor ReferenceOutput(Tensor[] raw)
     {
         using var scope = NewDisposeScope();
         var outs = new List<Tensor>();
@@ -66,7 +80,8 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
         return cat(outs, 1).MoveToOuterDisposeScope();                                     // (B, A, 5+nc)
     }
 
-    /// <summary>The head with <see cref="Decode"/> in the graph: features → (B, A, 5+nc), grids and anchors as constants.</summary>
+    /// <summary>The head with <see cref="ReferenceOutput"/> in the graph (yolov5's export layout): features → (B, A, 5+nc),
+    /// grids and anchors as constants.</summary>
     public string[] ExportOnnx(OnnxGraph g, string[] x)
     {
         var outs = new string[x.Length];
@@ -90,7 +105,7 @@ public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
     }
 
     /// <summary>Sets strides, converts the YAML's pixel anchors to grid units and fixes their order (yolov5 <c>check_anchor_order</c>).</summary>
-    public void SetStrides(long[] strides)
+    private void SetStrides(long[] strides)
     {
         Strides = strides;
         SetPixelAnchors(_anchorsPx.SelectMany(l => l).Select(v => (float)v).ToArray());
