@@ -42,9 +42,6 @@ public sealed record QdqOptions
     /// <summary>Pad a quantized convolution's input to a multiple of 4 channels (the image's 3 to 4) so ONNX Runtime runs
     /// it with its symmetric VNNI kernel.</summary>
     public bool AlignInputChannels { get; init; } = true;
-
-    /// <summary>Activations as int8 (zero point shifted by −128) instead of uint8.</summary>
-    public bool Int8Activations { get; init; }
 }
 
 /// <summary>Chooses the operations of a graph that run in 8 bits (<see cref="Int8Ops"/>) and names their calibration points.</summary>

@@ -99,7 +99,7 @@ public static class QdqQuantizer
         {
             if (!ranges.TryGetValue(tensor, out var r) || dequantized.ContainsKey(tensor)) return;
             var (scale, zp) = r.UInt8();
-            string s = g.Floats([scale]), z = plan.Options.Int8Activations ? g.Int8s([(sbyte)(zp - 128)]) : g.UInt8s([zp]);
+            string s = g.Floats([scale]), z = g.UInt8s([zp]);
             string q = g.NewName("QuantizeLinear"), dq = g.NewName("DequantizeLinear");
             result.Add(new OnnxNode("QuantizeLinear", [tensor, s, z], [q], []));
             result.Add(new OnnxNode("DequantizeLinear", [q, s, z], [dq], []));
