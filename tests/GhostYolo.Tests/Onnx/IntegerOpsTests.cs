@@ -118,4 +118,25 @@ public class IntegerOpsTests
         Assert.True(convsOnly.Count("QLinearConcat") < 13 && convsOnly.Count("QLinearAdd") < 6, string.Join(" ", convsOnly.OpCounts));
         Assert.True(convsOnly.Count("DequantizeLinear") > 6, string.Join(" ", convsOnly.OpCounts));
     }
+
+    [Fact]
+    public void Quantized_upsampling_copies_bytes_instead_of_resizing_and_gives_the_same_output()
+    {
+        manual_seed(5);
+        using var model = new ModelBuilder().Build("yolov8n.yaml", 3);
+        model.PrepareForInference();
+        using var image = randint(0, 256, [1, 3, 64, 96], dtype: ScalarType.Byte);
+        var plan = new QuantizationPlan(CalibrationMethod.MinMax, ActivationCalibrator.Calibrate(model, [image], 1)[CalibrationMethod.MinMax], []);
+        using var expand = new OnnxDetector(model, 1, plan);
+        using var resize = new OnnxDetector(model, 1, plan with { Options = new QdqOptions { UpsampleByExpand = false } });
+        var ops = OptimizedGraph.Inspect(expand.Graph(1, 64, 96));
+        Assert.Equal(0, ops.Count("Resize"));
+        Assert.Equal(2, ops.Count("Expand"));
+        Assert.Equal(2, OptimizedGraph.Inspect(resize.Graph(1, 64, 96)).Count("Resize"));
+        // The transposes written around the copy cancel against ONNX Runtime's own: no more than with Resize.
+        Assert.Equal(OptimizedGraph.Inspect(resize.Graph(1, 64, 96)).Count("Transpose"), ops.Count("Transpose"));
+        using var a = expand.Run(image);
+        using var b = resize.Run(image);
+        Assert.Equal(0f, (a - b).abs().max().item<float>());
+    }
 }

@@ -39,6 +39,9 @@ public sealed record QdqOptions
     /// bytes instead of requantizing every element through a table; off: each keeps its own calibrated range.</summary>
     public bool ShareConcatScales { get; init; }
 
+    /// <summary>Quantized nearest upsampling as data movement on the 8-bit tensor (<see cref="Upsampling"/>) instead of a Resize.</summary>
+    public bool UpsampleByExpand { get; init; } = true;
+
     /// <summary>Pad a quantized convolution's input to a multiple of 4 channels (the image's 3 to 4) so ONNX Runtime runs
     /// it with its symmetric VNNI kernel.</summary>
     public bool AlignInputChannels { get; init; } = true;

@@ -81,7 +81,7 @@ public static class QdqQuantizer
             ranges.TryAdd(p.Tensor, r);
         }
         var quantizedConvs = convs.Where((_, k) => !floatConvs.Contains(k)).ToHashSet();
-        AddIntegerOps(nodes, plan, ranges, quantizedConvs);
+        var integerOps = AddIntegerOps(nodes, plan, ranges, quantizedConvs);
         var dequantized = new Dictionary<string, string>();       // float tensor → its Q → DQ copy
         var result = new List<OnnxNode>(nodes.Count * 2);
 
@@ -113,6 +113,12 @@ public static class QdqQuantizer
         {
             var node = nodes[i];
             var inputs = node.Inputs.Select(x => dequantized.GetValueOrDefault(x, x)).ToArray();
+            if (integerOps.Contains(i) && plan.Options.UpsampleByExpand && Upsampling.Factors(g, node) is { } factors
+                && result.LastOrDefault(n => n.Op == "DequantizeLinear" && n.Outputs[0] == inputs[0]) is { Inputs.Length: 3 } source)
+            {
+                dequantized[node.Outputs[0]] = Upsampling.OnBytes(g, source, factors, result);
+                continue;
+            }
             if (quantizedConvs.Contains(i)) inputs = QuantizedConvInputs(g, node, inputs, ranges[node.Inputs[0]], result, plan.Options);
             result.Add(node with { Inputs = inputs });
             foreach (var o in node.Outputs) QuantizeTensor(o);
@@ -125,7 +131,7 @@ public static class QdqQuantizer
     /// concatenation its calibrated range, a pooling, upsampling or split its input's (one scale for both, so ONNX Runtime
     /// runs it on the 8-bit values as they are). With <see cref="QdqOptions.ShareConcatScales"/> a concatenation and its
     /// inputs also share one scale. Tensors sharing a scale get the union of their ranges.</summary>
-    private static void AddIntegerOps(IReadOnlyList<OnnxNode> nodes, QuantizationPlan plan, Dictionary<string, ActivationRange> ranges, HashSet<int> quantizedConvs)
+    private static HashSet<int> AddIntegerOps(IReadOnlyList<OnnxNode> nodes, QuantizationPlan plan, Dictionary<string, ActivationRange> ranges, HashSet<int> quantizedConvs)
     {
         var keys = IntegerOps.Keys(nodes);
         // An add or concatenation without a calibrated range (a plan made before they were points) stays float.
@@ -156,6 +162,7 @@ public static class QdqQuantizer
             var union = new ActivationRange(known.Min(r => r.Min), known.Max(r => r.Max));
             foreach (var t in members) ranges[t] = union;
         }
+        return ops;
     }
 
     /// <summary>Values <c>Div(Cast(x), 255)</c> of a uint8 graph input x: (the float value, x).</summary>
