@@ -139,4 +139,32 @@ public class IntegerOpsTests
         using var b = resize.Run(image);
         Assert.Equal(0f, (a - b).abs().max().item<float>());
     }
+
+    [Theory]
+    [InlineData("yolov8n-ghost.yaml")]
+    [InlineData("yolov8n-C2f-GhostBottleneck.yaml")]
+    [InlineData("yolov8n-C2f-GhostBottleneckV2.yaml")]
+    [InlineData("yolov8n-C2f-GhostBottleneckV2-attn.yaml")]
+    [InlineData("yolov8n-C2f-g_ghostBottleneck.yaml")]
+    [InlineData("yolov8n-C2f-Faster.yaml")]
+    [InlineData("yolov8n-fasternet.yaml")]
+    [InlineData("yolov5n.yaml")]
+    [InlineData("yolov5n-ghost.yaml")]
+    public void Every_detection_yaml_quantizes_to_integer_convolutions_and_runs(string yaml)
+    {
+        manual_seed(5);
+        using var model = new ModelBuilder().Build(yaml, 3);
+        model.PrepareForInference();
+        using var image = randint(0, 256, [1, 3, 64, 96], dtype: ScalarType.Byte);
+        var plan = new QuantizationPlan(CalibrationMethod.MinMax, ActivationCalibrator.Calibrate(model, [image], 1)[CalibrationMethod.MinMax], []);
+        using var int8 = new OnnxDetector(model, 1, plan);
+        using var fp32 = new OnnxDetector(model, 1);
+        var ops = OptimizedGraph.Inspect(int8.Graph(1, 64, 96));
+        Assert.Equal(0, ops.FloatConvs);
+        Assert.True(ops.Count("QLinearConcat") + ops.Count("QLinearAdd") > 0, string.Join(" ", ops.OpCounts));
+        using var a = int8.Run(image);
+        using var b = fp32.Run(image);
+        Assert.Equal(b.shape, a.shape);
+        Assert.True(a.isfinite().all().item<bool>());
+    }
 }
