@@ -76,4 +76,22 @@ public class QuantizationTests
         foreach (var method in first.Keys)
             Assert.Equal(first[method].OrderBy(kv => kv.Key), second[method].OrderBy(kv => kv.Key));
     }
+
+    [Fact]
+    public void The_image_convolution_reads_four_channels_with_the_same_result()
+    {
+        manual_seed(5);
+        using var model = new ModelBuilder().Build("yolov8n.yaml", 3);
+        model.PrepareForInference();
+        var images = Images(4, 64, 1);
+        var plan = new QuantizationPlan(CalibrationMethod.MinMax, ActivationCalibrator.Calibrate(model, images, 1)[CalibrationMethod.MinMax], []);
+        using var padded = new OnnxDetector(model, 1, plan);
+        using var plain = new OnnxDetector(model, 1, plan with { Options = new QdqOptions { AlignInputChannels = false } });
+        Assert.Equal(1, OptimizedGraph.Inspect(padded.Graph(1, 64, 64)).Count("Pad"));
+        Assert.Equal(0, OptimizedGraph.Inspect(plain.Graph(1, 64, 64)).Count("Pad"));
+        // A zero channel times zero weights adds nothing: the integer sums, and so the outputs, are the same.
+        using var a = padded.Run(images[0]);
+        using var b = plain.Run(images[0]);
+        Assert.True((a - b).abs().max().item<float>() <= 1e-5f * a.abs().max().item<float>());
+    }
 }

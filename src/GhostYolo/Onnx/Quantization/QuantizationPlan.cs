@@ -28,10 +28,14 @@ public readonly record struct ActivationRange(float Min, float Max)
 /// <summary>
 /// What the QDQ pass needs to quantize a graph: an activation range for each quantization point (keyed as
 /// <see cref="QdqQuantizer.Points"/> names them: <c>conv{k}.in</c>, <c>conv{k}.out</c>, <c>conv{k}.sigmoid</c>,
-/// <c>conv{k}.act</c>, k the convolution's position in the graph) and the convolutions that stay float.
+/// <c>conv{k}.act</c>, k the convolution's position in the graph; <c>add{j}.out</c> and <c>concat{j}.out</c>, j the node's
+/// position among the graph's adds or concatenations) and the convolutions that stay float.
 /// </summary>
 public sealed record QuantizationPlan(CalibrationMethod Method, IReadOnlyDictionary<string, ActivationRange> Ranges, IReadOnlyList<int> FloatConvs)
 {
+    /// <summary>How the graph around the quantized convolutions is laid out (not part of the calibration).</summary>
+    public QdqOptions Options { get; init; } = QdqOptions.Default;
+
     /// <summary>The same ranges with other convolutions kept float.</summary>
     public QuantizationPlan WithFloat(IEnumerable<int> convs) => this with { FloatConvs = [.. convs.Distinct().Order()] };
 }
