@@ -5,7 +5,7 @@ using GhostYolo.Nn.Profiling;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>What <see cref="Comparison.Measure"/> counts and times.</summary>
-public sealed record ComparisonOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop,
+internal sealed record ComparisonOptions(int ImgSz, int? Nc, bool Fused, bool Speed, int Runs, bool Macs, LayerRule Rule, MacConvention Convention = MacConvention.Thop,
     Precision Precision = Precision.Fp32, InferenceRuntime Runtime = InferenceRuntime.Auto)
 {
     /// <summary>How int8 calibrates (a model YAML: on --data's images, without the held-out search).</summary>
@@ -15,11 +15,11 @@ public sealed record ComparisonOptions(int ImgSz, int? Nc, bool Fused, bool Spee
 /// <summary>One model's row of <c>ghostyolo compare</c>.</summary>
 /// <param name="PrecisionFellBack">bf16 was asked for on a CPU without native bf16, so fp32 was measured.</param>
 /// <param name="Note">What the engine chose differently from what was asked (e.g. libtorch where ONNX cannot export).</param>
-public sealed record CompareRow(ModelProfile Profile, double? Macs, Latency? Latency, InferenceRuntime? Runtime = null,
+internal sealed record CompareRow(ModelProfile Profile, double? Macs, Latency? Latency, InferenceRuntime? Runtime = null,
     bool PrecisionFellBack = false, string? Note = null);
 
 /// <summary>The comparison table's measurements: layers, parameters, GFLOPs (or MACs) and, with speed, latency per model.</summary>
-public static class Comparison
+internal static class Comparison
 {
     public static CompareRow Measure(string name, ComparisonOptions o)
     {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Engine;
 
 /// <summary>The loss a model's head implies (v8: TAL + DFL; v5: anchors + objectness), behind one call.</summary>
-public sealed class LossFunction : IDisposable
+internal sealed class LossFunction : IDisposable
 {
     private readonly DetectionLossV8? _v8;
     private readonly DetectionLossV5? _v5;

@@ -20,8 +20,10 @@ namespace GhostYolo.Engine;
 /// per-epoch validation of the EMA model, fitness-based best/last checkpoints, early stopping, close-mosaic, resume, and the run
 /// folder with args.yaml, results.csv/png and plots.
 /// </summary>
+/// <param name="logger">Receives what the trainer logs besides its events (dataset scan, transferred weights); null: nothing.</param>
 public sealed class Trainer(ILogger? logger = null)
 {
+    /// <summary>Runs the training <paramref name="options"/> describe, reporting each step to <paramref name="progress"/> (<see cref="TrainStarted"/>, <see cref="BatchEnded"/>, <see cref="ValidationProgress"/>, <see cref="EpochEnded"/>, <see cref="TrainNote"/>, then the returned <see cref="TrainFinished"/>). Cancelling <paramref name="ct"/> stops after the current batch: the last finished epoch stays in <c>last.gyt</c> and the result says <see cref="TrainFinished.Interrupted"/>; <c>Resume</c> continues it.</summary>
     public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
@@ -220,7 +222,7 @@ public sealed class Trainer(ILogger? logger = null)
 
     /// <summary>The settings a resume takes from the checkpoint that the user gave differently (only device, workers and
     /// threads may change on resume, as in ultralytics): <c>key: given (run had saved)</c>, empty when none.</summary>
-    public static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
+    internal static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
     {
         var info = Checkpoint.ReadInfo(lastCheckpoint);
         var saved = OptionOverrides.Apply(new TrainOptions(), info.TrainArgs);

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Which loss and decoding a detection head implies.</summary>
-public enum HeadKind
+internal enum HeadKind
 {
     /// <summary>YOLOv8: anchor-free, DFL box distributions, no objectness.</summary>
     AnchorFree,
@@ -12,7 +12,7 @@ public enum HeadKind
 }
 
 /// <summary>A detection head: raw per-level outputs for the loss, and decoding into boxes for NMS.</summary>
-public interface IDetectHead
+internal interface IDetectHead
 {
     HeadKind Kind { get; }
     int Nc { get; }

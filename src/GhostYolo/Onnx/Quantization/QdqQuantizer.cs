@@ -10,7 +10,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// QLinearSigmoid / QLinearMul. Everything else — concatenations, residual adds, pooling, the head's decode (DFL, box
 /// arithmetic) — stays float. Written here because ONNX Runtime's quantization tools are Python-only.
 /// </summary>
-public static class QdqQuantizer
+internal static class QdqQuantizer
 {
     /// <summary>Changes when the quantization points or their keys change: cached calibrations of older versions are redone.</summary>
     public const int Version = 2;   // (the image-input shortcut changes no ranges)

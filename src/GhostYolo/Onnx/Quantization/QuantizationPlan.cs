@@ -14,7 +14,7 @@ public enum CalibrationMethod
 }
 
 /// <summary>The float range [Min, Max] of one activation tensor, from calibration.</summary>
-public readonly record struct ActivationRange(float Min, float Max)
+internal readonly record struct ActivationRange(float Min, float Max)
 {
     /// <summary>uint8 affine parameters covering the range (which is widened to include 0, so 0 is exact).</summary>
     public (float Scale, byte ZeroPoint) UInt8()
@@ -30,7 +30,7 @@ public readonly record struct ActivationRange(float Min, float Max)
 /// <see cref="QdqQuantizer.Points"/> names them: <c>conv{k}.in</c>, <c>conv{k}.out</c>, <c>conv{k}.sigmoid</c>,
 /// <c>conv{k}.act</c>, k the convolution's position in the graph) and the convolutions that stay float.
 /// </summary>
-public sealed record QuantizationPlan(CalibrationMethod Method, IReadOnlyDictionary<string, ActivationRange> Ranges, IReadOnlyList<int> FloatConvs)
+internal sealed record QuantizationPlan(CalibrationMethod Method, IReadOnlyDictionary<string, ActivationRange> Ranges, IReadOnlyList<int> FloatConvs)
 {
     /// <summary>The same ranges with other convolutions kept float.</summary>
     public QuantizationPlan WithFloat(IEnumerable<int> convs) => this with { FloatConvs = [.. convs.Distinct().Order()] };
