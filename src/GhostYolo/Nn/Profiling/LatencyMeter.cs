@@ -4,8 +4,13 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Profiling;
 
 /// <summary>Forward latency statistics in milliseconds.</summary>
-internal sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Runs)
+/// <param name="MedianMs">Median milliseconds per forward pass.</param>
+/// <param name="P10Ms">10th percentile.</param>
+/// <param name="P90Ms">90th percentile.</param>
+/// <param name="Runs">Timed passes.</param>
+public sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Runs)
 {
+    /// <summary>Forward passes per second at the median latency.</summary>
     public double Fps => 1000.0 / MedianMs;
 }
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Profiling;
 
 /// <summary>Which operations a MAC count includes.</summary>
-internal enum MacConvention
+public enum MacConvention
 {
     /// <summary>thop (what ultralytics' GFLOPs use): convs, linears, 4 per BatchNorm element, adaptive pooling.</summary>
     Thop,
