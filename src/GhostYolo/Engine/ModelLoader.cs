@@ -8,7 +8,7 @@ namespace GhostYolo.Engine;
 /// <summary>A model ready for inference or training, with its class names and where it came from.</summary>
 /// <param name="ImgSz">The image size a checkpoint was trained at (640 for a YAML): val and detect use it when none is
 /// asked for, as ultralytics does with the <c>imgsz</c> stored in a <c>.pt</c>.</param>
-/// <param name="Model">The network (owns native memory: dispose it, or hand it to a <see cref="Predictor"/>, which then owns it).</param>
+/// <param name="Model">The network. Its weights live in native memory: dispose it when done (predictors built from it do not).</param>
 /// <param name="Names">Class names, index = class id.</param>
 /// <param name="Source">The file or YAML it was loaded from.</param>
 /// <param name="Checkpoint">What the checkpoint recorded (epoch, training arguments, metrics); null for a YAML.</param>

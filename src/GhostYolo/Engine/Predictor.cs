@@ -43,9 +43,12 @@ public sealed class Predictor : IDisposable
     private readonly NmsOptions _nms;
     private readonly ILogger _logger;
     private bool _warmedUp;
+    /// <summary>The network <see cref="Load"/> built for this predictor (no one else holds it); null when the caller passed one in.</summary>
+    private DetectionModel? _ownedModel;
 
     /// <param name="model">The loaded model (see <see cref="ModelLoader"/>); it is put into its inference form in place
-    /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
+    /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>. It stays the
+    /// caller's: dispose it after the predictor.</param>
     /// <remarks>int8 (<see cref="PredictOptions.Precision"/>) first calibrates the model, or reads the calibration cached
     /// beside its checkpoint (<see cref="Int8Calibration"/>, settings in <see cref="PredictOptions.Int8"/>).</remarks>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
@@ -97,8 +100,19 @@ public sealed class Predictor : IDisposable
     /// <summary>The engine running the network (its <see cref="InferenceRunner.Runtime"/> says which).</summary>
     internal InferenceRunner Runner => _runner;
 
-    /// <summary>Releases the inference engine (the ONNX Runtime session); call it when done with the predictor.</summary>
-    public void Dispose() => _runner.Dispose();
+    /// <summary>
+    /// Releases the inference engine (the ONNX Runtime session) and, for a predictor made by <see cref="Load"/>, the network's
+    /// weights. A <see cref="LoadedModel"/> passed to the constructor stays the caller's to dispose (several predictors may
+    /// share one).
+    /// </summary>
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _ownedModel?.Dispose();
+    }
+
+    /// <summary>The network this predictor disposes (made by <see cref="Load"/>); null otherwise.</summary>
+    internal DetectionModel? OwnedModel => _ownedModel;
 
     /// <summary>Loads <paramref name="model"/> (a checkpoint, an ONNX file or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
     /// <param name="imgszFromModel">Run at the size the model was trained at (a checkpoint's, an ONNX file's; 640 for a
@@ -118,7 +132,9 @@ public sealed class Predictor : IDisposable
         }
         var loaded = ModelLoader.Load(model, DeviceParser.Parse(options.Device), nc, names, weights);
         if (imgszFromModel) options = options with { Imgsz = loaded.ImgSz };
-        return new Predictor(loaded, options, logger);
+        // The model was made here and no one else can reach it, so the predictor owns it (and frees it on Dispose).
+        try { return new Predictor(loaded, options, logger) { _ownedModel = loaded.Model }; }
+        catch { loaded.Model.Dispose(); throw; }
     }
 
     /// <summary>The options it runs with (validated).</summary>

@@ -16,8 +16,8 @@ internal sealed record LayerInfo(int Index, int[] From, int Repeats, string Modu
 /// </summary>
 /// <remarks>
 /// For an app this is an opaque network: get one from <see cref="Engine.ModelLoader"/>, read its class count and strides,
-/// and hand it to a <see cref="Engine.Predictor"/> (or an export). It is a TorchSharp module, so its weights live in native
-/// memory: dispose it when done, or let the predictor that runs it dispose it.
+/// and hand it to a <see cref="Engine.Predictor"/>. It is a TorchSharp module, so its weights live in native memory:
+/// dispose it when done (a predictor made by <see cref="Engine.Predictor.Load"/> disposes the one it made).
 /// </remarks>
 public sealed class DetectionModel : nn.Module<Tensor, Tensor>
 {
