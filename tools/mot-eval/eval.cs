@@ -1,4 +1,5 @@
 #:project ../../src/GhostYolo/GhostYolo.csproj
+#:property AssemblyName=GhostYolo.Tools
 // Scores MOTChallenge result files (another tool's tracker output, e.g. ultralytics' `yolo track` converted to
 // frame,id,x,y,w,h,conf rows) against a ground truth with GhostYolo's metrics, one line each.
 //   dotnet run tools/mot-eval/eval.cs -- SEQ/gt/gt.txt result1.txt [result2.txt …]

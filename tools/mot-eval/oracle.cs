@@ -1,4 +1,5 @@
 #:project ../../src/GhostYolo/GhostYolo.csproj
+#:property AssemblyName=GhostYolo.Tools
 // Runs a tracker on the ground truth's own boxes (a perfect detector, score 0.9) and scores it: what the tracker alone
 // can do on a sequence, apart from the detector. Boxes less visible than MIN_VISIBILITY are dropped from the input (a
 // detector misses them), never from the ground truth.

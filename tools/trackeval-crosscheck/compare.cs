@@ -1,4 +1,5 @@
 #:project ../../src/GhostYolo/GhostYolo.csproj
+#:property AssemblyName=GhostYolo.Tools
 // Prints GhostYolo's MOT metrics for a sequence folder next to TrackEval's detailed CSV, at full precision.
 //   dotnet run compare.cs -- SEQ_DIR TRACKEVAL_DETAILED_CSV
 // SEQ_DIR holds gt.txt, tracker.txt and seqinfo.ini (make_sequence.py); the CSV is the

@@ -2,7 +2,7 @@
 namespace GhostYolo.Benchmarks;
 
 /// <summary>GFLOPs against measured latency, one point per model (per thread count, precision and runtime) — why fewer FLOPs is not always faster.</summary>
-public static class BenchmarkPlot
+internal static class BenchmarkPlot
 {
     public static void Save(string path, IReadOnlyList<ForwardRow> rows)
     {

@@ -22,7 +22,7 @@ namespace GhostYolo.Benchmarks;
 /// <param name="ForwardFps">Median over rounds of forward-only frames per second.</param>
 /// <param name="EndToEndFps">Median over rounds of end-to-end frames per second.</param>
 /// <param name="Stages">Mean per-frame stage milliseconds of the last end-to-end pass.</param>
-public sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Precision Precision, InferenceRuntime Runtime, (int H, int W) InputShape,
+internal sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Precision Precision, InferenceRuntime Runtime, (int H, int W) InputShape,
     int Frames, double DetectionsPerFrame, double ForwardFps, double EndToEndFps, FrameTimings Stages, int Batch = 1)
 {
     /// <summary>True when the weights came from a file: an untrained YAML's class scores (~1e-4) leave NMS and drawing nothing to do.</summary>
@@ -38,7 +38,7 @@ public sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Precisi
 /// trained checkpoint (the demo's <c>best.gyt</c>): only then does NMS, drawing and encoding have boxes to handle. Not a
 /// test: it returns numbers for a benchmark command or script.
 /// </summary>
-public static class DetectBenchmark
+internal static class DetectBenchmark
 {
     public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 3, int imgsz = 640,
         double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,

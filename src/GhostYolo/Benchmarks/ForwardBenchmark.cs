@@ -7,7 +7,7 @@ using TorchSharp;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One forward-latency measurement: a model at a thread count and precision.</summary>
-public sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency)
+internal sealed record ForwardRow(string Model, double GFlops, long Parameters, int Threads, Precision Precision, InferenceRuntime Runtime, Latency Latency)
 {
     /// <summary>ONNX Runtime rows of a model: the node counts of its optimized graph (integer vs float convolutions).</summary>
     public Onnx.OptimizedGraph? Graph { get; init; }
@@ -18,7 +18,7 @@ public sealed record ForwardRow(string Model, double GFlops, long Parameters, in
 /// spread after warm-up, per model × precision × runtime × threads. A runtime that cannot run a combination (ONNX Runtime
 /// with bf16 or with a block it cannot export) is skipped, as is bf16 on CPUs without it. Thread counts are interleaved per model so every row sees similar machine load.
 /// </summary>
-public static class ForwardBenchmark
+internal static class ForwardBenchmark
 {
     /// <param name="int8">How int8 rows calibrate: a checkpoint uses (and caches) its full calibration; a model YAML's
     /// random weights are only calibrated (<see cref="Int8Options.Search"/> off), which is enough to time them.</param>

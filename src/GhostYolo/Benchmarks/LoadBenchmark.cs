@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One model file's load time: read, unpickle / parse, rebuild the model and load its weights.</summary>
-public sealed record LoadRow(string Model, long Bytes, double FirstMs, double MedianMs);
+internal sealed record LoadRow(string Model, long Bytes, double FirstMs, double MedianMs);
 
 /// <summary>
 /// How long a checkpoint takes to become a model inside the process (<c>benchmark --what load</c>): the first load
 /// (cold caches, JIT) and the median of the following ones. For another tool's <c>.pt</c> this covers the zip, the
 /// allow-list scan, unpickling, the YAML rebuild and the strict weight load.
 /// </summary>
-public static class LoadBenchmark
+internal static class LoadBenchmark
 {
     public static LoadRow Run(string model, int repeats = 5)
     {

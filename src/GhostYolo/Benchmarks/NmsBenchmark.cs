@@ -11,14 +11,14 @@ namespace GhostYolo.Benchmarks;
 /// <param name="Kept">Detections returned.</param>
 /// <param name="TotalMs">Median milliseconds of the full call (candidate selection, sort, greedy pass, gather).</param>
 /// <param name="GreedyMs">Median milliseconds of <see cref="GreedyNms.Run"/> on the already sorted rows.</param>
-public sealed record NmsBenchmarkResult(string Setting, int Candidates, int GreedyRows, int Kept, double TotalMs, double GreedyMs);
+internal sealed record NmsBenchmarkResult(string Setting, int Candidates, int GreedyRows, int Kept, double TotalMs, double GreedyMs);
 
 /// <summary>
 /// Times NMS on a synthetic but realistic v8 output (1, 4+80, 8400): boxes clustered on a few dozen objects (so there
 /// is real suppression) plus background anchors; low class scores everywhere (many pass conf 0.001) and one
 /// confident class on object anchors (many pass 0.25). Not a test: it returns numbers for the benchmark command.
 /// </summary>
-public static class NmsBenchmark
+internal static class NmsBenchmark
 {
     /// <summary>Builds the synthetic (1, 4+nc, anchors) prediction with a seeded generator.</summary>
     public static Tensor SyntheticV8Output(int seed = 0, int nc = 80, int anchors = 8400, int objects = 40, int imgsz = 640)

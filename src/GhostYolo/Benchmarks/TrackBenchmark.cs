@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>One pipeline variant's speed: detect alone, or detect + a tracker.</summary>
-public sealed record TrackBenchmarkRow(string Model, string Tracker, int Threads, int Frames, double DetectionsPerFrame, double EndToEndFps, double TrackerMsPerFrame)
+internal sealed record TrackBenchmarkRow(string Model, string Tracker, int Threads, int Frames, double DetectionsPerFrame, double EndToEndFps, double TrackerMsPerFrame)
 {
     /// <summary>The tracker's own time per frame relative to detect alone's end-to-end time per frame (0.03 = 3 % more).
     /// Measured inside the tracker: on shared cores the difference of two end-to-end rates is mostly noise.</summary>
@@ -15,7 +15,7 @@ public sealed record TrackBenchmarkRow(string Model, string Tracker, int Threads
 }
 
 /// <summary>A long stream's resident memory, sampled while tracking (the tracker must not grow with the stream).</summary>
-public sealed record TrackMemoryRow(string Model, string Tracker, int Frames, long RssAt1kMb, long RssAtEndMb, int Tracks)
+internal sealed record TrackMemoryRow(string Model, string Tracker, int Frames, long RssAt1kMb, long RssAtEndMb, int Tracks)
 {
     public double Growth => (double)RssAtEndMb / RssAt1kMb - 1;
 }
@@ -25,7 +25,7 @@ public sealed record TrackMemoryRow(string Model, string Tracker, int Frames, lo
 /// detect + ByteTrack and detect + BoT-SORT, interleaved over several rounds (medians), plus the tracker's own time per
 /// frame, which is steadier than a difference of two noisy end-to-end figures. <see cref="Memory"/> runs a long stream.
 /// </summary>
-public static class TrackBenchmark
+internal static class TrackBenchmark
 {
     public static IReadOnlyList<TrackBenchmarkRow> Run(string model, string video, int threads, int imgsz = 640, int rounds = 3,
         int nc = 4, IProgress<string>? progress = null, CancellationToken ct = default)

@@ -9,14 +9,14 @@ using static TorchSharp.torch;
 namespace GhostYolo.Benchmarks;
 
 /// <summary>Training throughput of full steps (forward, loss, backward, optimizer) at one thread count.</summary>
-public sealed record TrainRow(string Model, int Threads, Precision Precision, int Batch, int ImgSz, double ImagesPerSecond, double StepMs);
+internal sealed record TrainRow(string Model, int Threads, Precision Precision, int Batch, int ImgSz, double ImagesPerSecond, double StepMs);
 
 /// <summary>
 /// Images/s of complete training steps as the trainer runs them (channels-last model, v8/v5 loss, SGD step; with bf16,
 /// the <see cref="Bf16Training"/> mixed-precision step of <c>amp=True</c>), on a synthetic batch with a realistic number of
 /// boxes, so it measures the model and loss, not the loader.
 /// </summary>
-public static class TrainBenchmark
+internal static class TrainBenchmark
 {
     public static TrainRow Run(string modelName, int threads, int batch = 16, int imgsz = 320, int steps = 5, int nc = 4, int seed = 0,
         Precision precision = Precision.Fp32)

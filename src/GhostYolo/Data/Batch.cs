@@ -8,13 +8,13 @@ namespace GhostYolo.Data;
 /// <param name="Resized">(H, W) after load_image (long side = imgsz), before letterbox padding.</param>
 /// <param name="RatioPad">Validation only: gain (height ratio, ultralytics <c>ratio_pad[0][0]</c>) and the integer left/top
 /// padding; original = (letterboxed − pad) / gain.</param>
-public sealed record ImageInfo(string Path, (int H, int W) Original, (int H, int W) Resized, (double Gain, double PadW, double PadH)? RatioPad);
+internal sealed record ImageInfo(string Path, (int H, int W) Original, (int H, int W) Resized, (double Gain, double PadW, double PadH)? RatioPad);
 
 /// <summary>
 /// A collated training/validation batch (ultralytics <c>collate_fn</c>): <see cref="Images"/> uint8 (B,3,H,W) RGB,
 /// <see cref="Targets"/> float32 (N,6) = [batch_index, class, cx, cy, w, h] normalised to the batch image size.
 /// </summary>
-public sealed class Batch(Tensor images, Tensor targets, IReadOnlyList<ImageInfo> items) : IDisposable
+internal sealed class Batch(Tensor images, Tensor targets, IReadOnlyList<ImageInfo> items) : IDisposable
 {
     /// <summary>uint8 (B, 3, H, W), RGB.</summary>
     public Tensor Images { get; } = images;

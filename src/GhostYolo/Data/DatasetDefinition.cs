@@ -6,6 +6,12 @@ namespace GhostYolo.Data;
 /// An ultralytics dataset YAML (training.md §1.1, <c>check_det_dataset</c>): root, split sources and class names.
 /// All paths are absolute; <see cref="Nc"/> is derived from <see cref="Names"/>.
 /// </summary>
+/// <param name="YamlPath">The dataset YAML's absolute path.</param>
+/// <param name="Root">The dataset root (<c>path</c>), absolute.</param>
+/// <param name="Train">Training sources: image folders, image files or <c>.txt</c> lists.</param>
+/// <param name="Val">Validation sources.</param>
+/// <param name="Test">Test sources; null when the YAML has none.</param>
+/// <param name="Names">Class names, index = class id.</param>
 public sealed record DatasetDefinition(
     string YamlPath,
     string Root,

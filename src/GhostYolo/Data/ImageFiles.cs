@@ -1,7 +1,7 @@
 namespace GhostYolo.Data;
 
 /// <summary>Image file rules shared by the dataset code (ultralytics <c>IMG_FORMATS</c>, <c>img2label_paths</c>).</summary>
-public static class ImageFiles
+internal static class ImageFiles
 {
     /// <summary>Image extensions accepted in datasets (case-insensitive, without dot).</summary>
     public static readonly IReadOnlySet<string> ImageExtensions =

@@ -6,7 +6,7 @@ namespace GhostYolo.Data;
 /// Decodes images the way the whole pipeline expects them (ultralytics <c>load_image</c>, training.md §1.6):
 /// 3-channel 8-bit BGR (grayscale, 16-bit and alpha converted, EXIF orientation applied), long side resized to imgsz.
 /// </summary>
-public static class ImageLoader
+internal static class ImageLoader
 {
     /// <summary>Reads an image as 8-bit BGR with EXIF orientation applied; throws <see cref="DatasetException"/> naming the file.</summary>
     public static Mat Read(string path)

@@ -8,7 +8,7 @@ namespace GhostYolo.Data;
 /// OpenCV ↔ tensor conversion shared by training, validation and prediction (ultralytics <c>Format</c> /
 /// predictor <c>preprocess</c>): HWC BGR uint8 ↔ CHW RGB uint8.
 /// </summary>
-public static class ImageTensor
+internal static class ImageTensor
 {
     /// <summary>HWC BGR 8-bit Mat → 3·H·W bytes in RGB plane order.</summary>
     public static byte[] ToChwRgb(Mat bgr)

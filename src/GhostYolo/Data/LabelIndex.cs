@@ -11,7 +11,7 @@ namespace GhostYolo.Data;
 /// Results are cached in a JSON file next to the labels (<c>labels/train.ghostyolo.cache</c>), reused only while every image
 /// and label file keeps its path, size and modification time.
 /// </summary>
-public sealed class LabelIndex
+internal sealed class LabelIndex
 {
     /// <summary>Cache format version; bump when the stored content changes.</summary>
     public const string CacheVersion = "ghostyolo-1";

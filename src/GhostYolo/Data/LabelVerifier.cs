@@ -7,7 +7,7 @@ namespace GhostYolo.Data;
 /// Verifies one image/label pair (ultralytics <c>verify_image_label</c>, training.md §1.4). Never throws: a bad pair
 /// comes back with <see cref="Result.Corrupt"/> set and a message naming the file (and label line).
 /// </summary>
-public static class LabelVerifier
+internal static class LabelVerifier
 {
     /// <summary>Coordinates may exceed [0, 1] by this much (rounding in exported labels); they are clipped.</summary>
     public const float CoordTolerance = 1e-3f;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Data;
 
 /// <summary>Loader options. Workers 0 = decode on the calling thread.</summary>
-public sealed record LoaderOptions
+internal sealed record LoaderOptions
 {
     public int BatchSize { get; init; } = 16;
     public int Workers { get; init; } = 2;
@@ -22,7 +22,7 @@ public sealed record LoaderOptions
 /// from (seed, epoch, index) and the Mosaic buffer from the epoch orders, so output is identical for any worker count.
 /// An image that fails to load mid-epoch (deleted, unreadable) is skipped with a warning and counted, never a crash.
 /// </summary>
-public sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null) : IDisposable
+internal sealed class Loader(YoloDataset dataset, LoaderOptions options, ILogger? logger = null) : IDisposable
 {
     private int _skipped;
 

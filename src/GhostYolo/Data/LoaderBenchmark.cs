@@ -6,7 +6,7 @@ using GhostYolo.Data.Transforms;
 namespace GhostYolo.Data;
 
 /// <summary>One benchmark measurement.</summary>
-public sealed record LoaderBenchmarkRow(int ImgSize, int Workers, int BatchSize, int Images, double Seconds)
+internal sealed record LoaderBenchmarkRow(int ImgSize, int Workers, int BatchSize, int Images, double Seconds)
 {
     /// <summary>Throughput.</summary>
     public double ImagesPerSecond => Images / Seconds;
@@ -16,7 +16,7 @@ public sealed record LoaderBenchmarkRow(int ImgSize, int Workers, int BatchSize,
 /// Measures training-batch throughput (decode + Mosaic + perspective + HSV + flips + collation) of <see cref="Loader"/>.
 /// Not a test: it reports numbers, see <c>ghostyolo benchmark --what loader</c>.
 /// </summary>
-public static class LoaderBenchmark
+internal static class LoaderBenchmark
 {
     /// <summary>
     /// Generates a shapes dataset per size in <paramref name="workDir"/> (source images at that size) and times

@@ -7,7 +7,7 @@ namespace GhostYolo.Data;
 /// One-call construction of the training and validation loaders from a dataset YAML (ultralytics
 /// <c>build_yolo_dataset</c> + <c>build_dataloader</c>). The returned loader owns its dataset; dispose it.
 /// </summary>
-public static class Loaders
+internal static class Loaders
 {
     /// <summary>Training loader: scan (cached), augmented imgsz squares, shuffled per epoch from (seed, epoch).</summary>
     public static Loader Train(DatasetDefinition data, int imgsz = 640, int batchSize = 16, AugmentOptions? augment = null,

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data;
 
 /// <summary>One object in absolute pixel corners of the current image (x1, y1, x2, y2).</summary>
-public readonly record struct LabelBox(int Class, float X1, float Y1, float X2, float Y2)
+internal readonly record struct LabelBox(int Class, float X1, float Y1, float X2, float Y2)
 {
     /// <summary>Box width in pixels.</summary>
     public float W => X2 - X1;
@@ -15,7 +15,7 @@ public readonly record struct LabelBox(int Class, float X1, float Y1, float X2, 
 /// An image travelling through the transforms with its boxes (ultralytics' labels dict + <c>Instances</c>).
 /// Owns <see cref="Image"/> (8-bit BGR); transforms replace it through <see cref="ReplaceImage"/>.
 /// </summary>
-public sealed class Sample : IDisposable
+internal sealed class Sample : IDisposable
 {
     /// <summary>Current image, 8-bit BGR.</summary>
     public required Mat Image { get; set; }

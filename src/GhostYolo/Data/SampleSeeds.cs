@@ -1,7 +1,7 @@
 namespace GhostYolo.Data;
 
 /// <summary>Derives independent RNG seeds from (seed, epoch, index) so results do not depend on thread scheduling.</summary>
-public static class SampleSeeds
+internal static class SampleSeeds
 {
     /// <summary>SplitMix64 finaliser over the three inputs, folded to a non-negative int.</summary>
     public static int Derive(long seed, int epoch, long index)

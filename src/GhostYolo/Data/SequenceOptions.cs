@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data;
 
 /// <summary>Options for <see cref="ShapesSequence.Write"/>: the scene's length, frame size and population.</summary>
-public sealed record SequenceOptions
+internal sealed record SequenceOptions
 {
     public int Frames { get; init; } = 300;
     public int Fps { get; init; } = 30;
@@ -28,6 +28,11 @@ public sealed record SequenceOptions
 /// <param name="Rows">Rows in <c>gt.txt</c>.</param>
 /// <param name="Crossings">Each time one shape covered more than half of another for 5 or more consecutive frames.</param>
 /// <param name="States">Every object in every frame, including frames where it is hidden or outside.</param>
+/// <param name="VideoPath">The sequence's <c>video.mp4</c>.</param>
+/// <param name="GtPath">The ground truth, <c>gt/gt.txt</c> (MOTChallenge rows).</param>
+/// <param name="SeqInfoPath"><c>seqinfo.ini</c>.</param>
+/// <param name="ImageDir">The <c>img1</c> folder when the frames were written as images; null otherwise.</param>
+/// <param name="Frames">Frames in the sequence.</param>
 public sealed record SequenceResult(
     string Dir, string VideoPath, string GtPath, string SeqInfoPath, string? ImageDir, int Frames, int Objects, int Rows,
     IReadOnlyList<ShapeCrossing> Crossings, IReadOnlyList<ShapeState> States);
@@ -36,8 +41,13 @@ public sealed record SequenceResult(
 /// <paramref name="Front"/> covered more than half of <paramref name="Back"/>'s pixels in frames
 /// <paramref name="FirstFrame"/>…<paramref name="LastFrame"/> (from 1): the longest such run while the two overlapped.
 /// </summary>
+/// <param name="Front">The ID of the shape in front.</param>
+/// <param name="Back">The ID of the shape behind.</param>
+/// <param name="FirstFrame">First frame of the run (from 1).</param>
+/// <param name="LastFrame">Last frame of the run.</param>
 public readonly record struct ShapeCrossing(int Front, int Back, int FirstFrame, int LastFrame)
 {
+    /// <summary>Frames in the run (<c>LastFrame - FirstFrame + 1</c>).</summary>
     public int CoveredFrames => LastFrame - FirstFrame + 1;
 }
 
@@ -46,8 +56,19 @@ public readonly record struct ShapeCrossing(int Front, int Back, int FirstFrame,
 /// frame, and visible (inside and not under a shape in front); <paramref name="Box"/> is its <c>gt.txt</c> box, or null
 /// when it has no row there (hidden, outside, or a visible part under 3 px on a side).
 /// </summary>
+/// <param name="Frame">The frame (from 1).</param>
+/// <param name="Id">The object's track ID in <c>gt.txt</c>.</param>
+/// <param name="Cls">Its class.</param>
+/// <param name="X">Centre x in pixels.</param>
+/// <param name="Y">Centre y in pixels.</param>
+/// <param name="Radius">Circumradius in pixels.</param>
+/// <param name="Pixels">Pixels of the whole shape, as if the frame were unbounded and nothing covered it.</param>
+/// <param name="FramePixels">Its pixels inside the frame.</param>
+/// <param name="VisiblePixels">Its pixels inside the frame and not under a shape in front.</param>
+/// <param name="Box">Its <c>gt.txt</c> box, or null when it has no row there.</param>
 public readonly record struct ShapeState(
     int Frame, int Id, int Cls, double X, double Y, double Radius, int Pixels, int FramePixels, int VisiblePixels, Rect? Box)
 {
+    /// <summary>Visible pixels as a fraction of the whole shape's (0 when it has none).</summary>
     public double Visibility => Pixels == 0 ? 0 : (double)VisiblePixels / Pixels;
 }

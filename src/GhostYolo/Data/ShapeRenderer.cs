@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data;
 
 /// <summary>Draws the synthetic shape classes (circle, square, triangle, star, hexagon, cross, diamond, pentagon, k-stars).</summary>
-public static class ShapeRenderer
+internal static class ShapeRenderer
 {
     private static readonly string[] BaseNames = ["circle", "square", "triangle", "star", "hexagon", "cross", "diamond", "pentagon"];
 

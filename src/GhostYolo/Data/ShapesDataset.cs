@@ -162,7 +162,7 @@ public static class ShapesDataset
     /// Boxes tight around the visible pixels of shapes given in drawing order: a later shape hides what it covers of the
     /// earlier ones. Shapes whose visible part is under 3 px on a side get no box. The masks are left unchanged.
     /// </summary>
-    public static List<(int Cls, Rect Box)> VisibleBoxes(IReadOnlyList<(int Cls, Mat Mask)> drawOrder)
+    internal static List<(int Cls, Rect Box)> VisibleBoxes(IReadOnlyList<(int Cls, Mat Mask)> drawOrder)
     {
         var parts = VisibleParts([.. drawOrder.Select(d => d.Mask)]);
         return [.. parts.Select((p, i) => (drawOrder[i].Cls, p.Box)).Where(b => IsLabelled(b.Box))];

@@ -12,7 +12,7 @@ namespace GhostYolo.Data;
 /// to each other, that the one in front covers most of the other for a while. Each object has one depth, so the
 /// depth order varies from pair to pair but a pair never swaps. Deterministic per seed.
 /// </summary>
-public static class ShapesSequence
+internal static class ShapesSequence
 {
     /// <summary>SampleSeeds stream of the sequence (the dataset uses 0 and 1 for its splits, 2 for video.mp4).</summary>
     private const int SeedStream = 3;

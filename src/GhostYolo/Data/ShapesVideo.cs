@@ -5,7 +5,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data;
 
 /// <summary>A short mp4 (fourcc mp4v) of shapes bouncing over a fixed background, with per-frame ground truth.</summary>
-public static class ShapesVideo
+internal static class ShapesVideo
 {
     /// <summary>
     /// Writes <paramref name="path"/> and <paramref name="labelsPath"/> (lines <c>frame class cx cy w h</c>, normalised);

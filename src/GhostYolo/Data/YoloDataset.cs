@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data;
 
 /// <summary>Dataset options; defaults follow ultralytics (imgsz 640, batch 16, stride 32).</summary>
-public sealed record DatasetOptions
+internal sealed record DatasetOptions
 {
     public int ImgSize { get; init; } = 640;
     /// <summary>Training augmentation on (Mosaic, perspective, HSV, flips); off = validation letterbox.</summary>
@@ -25,13 +25,13 @@ public sealed record DatasetOptions
 /// <summary>An image in its final form (ultralytics <c>Format</c>): CHW RGB bytes and normalised labels.</summary>
 /// <param name="Chw">3·H·W bytes, RGB planes.</param>
 /// <param name="Labels">n·5 floats: class, cx, cy, w, h normalised to (W, H).</param>
-public sealed record FormattedSample(byte[] Chw, int Height, int Width, float[] Labels, ImageInfo Info);
+internal sealed record FormattedSample(byte[] Chw, int Height, int Width, float[] Labels, ImageInfo Info);
 
 /// <summary>
 /// A YOLO detection dataset (ultralytics <c>YOLODataset</c>): training = augmented imgsz squares, validation =
 /// letterboxed rectangular batches (scaleup off). Items are produced on demand and are deterministic given a seed.
 /// </summary>
-public sealed class YoloDataset : ISampleSource, IDisposable
+internal sealed class YoloDataset : ISampleSource, IDisposable
 {
     private readonly List<LabeledImage> _images;
     private readonly ImageCache _cache;

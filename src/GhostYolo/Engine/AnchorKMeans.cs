@@ -6,7 +6,7 @@ namespace GhostYolo.Engine;
 /// <c>thresh</c>; clusters left without members are dropped (so fewer than k centres can come back); the run with the lowest
 /// mean distortion wins. Written here because it is twenty lines and AutoAnchor needs nothing else from a numerics package.
 /// </summary>
-public static class AnchorKMeans
+internal static class AnchorKMeans
 {
     /// <summary>Clusters <paramref name="points"/> (n, 2) into at most <paramref name="k"/> centres.</summary>
     /// <returns>The centres (m ≤ k rows) and their mean Euclidean distortion.</returns>

@@ -9,7 +9,7 @@ namespace GhostYolo.Engine;
 /// <param name="Anchors">The anchors to use, (n, 2) pixels, sorted as given (original) or small to large (new).</param>
 /// <param name="Replaced">True when evolved anchors beat the original ones and replace them.</param>
 /// <param name="Lines">The report, in yolov5's words.</param>
-public sealed record AutoAnchorResult(double Bpr, double AnchorsPerTarget, float[][] Anchors, bool Replaced, IReadOnlyList<string> Lines);
+internal sealed record AutoAnchorResult(double Bpr, double AnchorsPerTarget, float[][] Anchors, bool Replaced, IReadOnlyList<string> Lines);
 
 /// <summary>
 /// yolov5 v7.0 <c>utils/autoanchor.py</c>: <c>check_anchors</c> measures how well the anchors fit the training labels (the ratio
@@ -18,7 +18,7 @@ public sealed record AutoAnchorResult(double Bpr, double AnchorsPerTarget, float
 /// genetic evolution (1000 generations, mutation probability 0.9, sigma 0.1) of the anchors' fitness; the new anchors are kept only
 /// if their recall is higher. All randomness comes from one <see cref="Random"/>, so a seed gives the same anchors.
 /// </summary>
-public static class AutoAnchor
+internal static class AutoAnchor
 {
     private const string Prefix = "AutoAnchor: ";
 

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace GhostYolo.Engine;
 
 /// <summary>Parses <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>N</c>; asking for CUDA where it is not available is a clear error.</summary>
-public static class DeviceParser
+internal static class DeviceParser
 {
     /// <summary>Throws the same clear error as <see cref="Parse"/> for a bad device, without returning a TorchSharp type.</summary>
     public static void Check(string text) => Parse(text);

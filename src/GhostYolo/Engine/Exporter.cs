@@ -26,6 +26,7 @@ public sealed record ExportOptions
 {
     /// <summary>A checkpoint (<c>.gyt</c>, <c>.pt</c>, <c>.safetensors</c>) or a model YAML (random weights).</summary>
     public required string Model { get; init; }
+    /// <summary>The file format to write.</summary>
     public ExportFormat Format { get; init; } = ExportFormat.Onnx;
     /// <summary>ONNX input size; null takes the size the checkpoint was trained at (640 for a YAML).</summary>
     public int? ImgSz { get; init; }
@@ -33,6 +34,7 @@ public sealed record ExportOptions
     public int Batch { get; init; } = 1;
     /// <summary>ONNX: a symbolic batch axis. The spatial size stays fixed (the anchor grid is a constant).</summary>
     public bool Dynamic { get; init; }
+    /// <summary>ONNX opset; GhostYolo writes opset 17 only (another value is refused with the reason).</summary>
     public int Opset { get; init; } = OnnxGraph.Opset;
     /// <summary>safetensors / torch: fp16 tensors instead of fp32.</summary>
     public bool Half { get; init; }
@@ -44,14 +46,20 @@ public sealed record ExportOptions
     public string? Weights { get; init; }
     /// <summary>ONNX: int8 convolutions in QDQ form, calibrated as <see cref="Int8Calibration"/> does (settings in <see cref="Int8Options"/>).</summary>
     public bool Int8 { get; init; }
+    /// <summary>How the int8 export is calibrated; null: the defaults of <see cref="Engine.Int8Options"/>.</summary>
     public Int8Options? Int8Options { get; init; }
 }
 
 /// <summary>What an export wrote.</summary>
+/// <param name="Path">The written file.</param>
+/// <param name="Format">Its format.</param>
+/// <param name="Bytes">Its size.</param>
+/// <param name="ImgSz">The image size: the ONNX input size, and the size recorded in a safetensors file's metadata.</param>
+/// <param name="Tensors">Tensors written (safetensors and torch; 0 for ONNX).</param>
 public sealed record ExportResult(string Path, ExportFormat Format, long Bytes, int ImgSz, int Tensors)
 {
     /// <summary>The calibration an int8 ONNX export used.</summary>
-    public Int8Report? Int8 { get; init; }
+    internal Int8Report? Int8 { get; init; }
 }
 
 /// <summary>
@@ -60,6 +68,7 @@ public sealed record ExportResult(string Path, ExportFormat Format, long Bytes, 
 /// </summary>
 public static class Exporter
 {
+    /// <summary>Loads <see cref="ExportOptions.Model"/> on the CPU and writes it in <see cref="ExportOptions.Format"/>. The file is written to a temporary name and renamed, so a failed export leaves no half-written file. Throws <see cref="ArgumentException"/> for options that do not fit (int8 other than ONNX, a size that is not a multiple of the stride, …).</summary>
     public static ExportResult Run(ExportOptions o, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         if (o.Int8 && o.Format != ExportFormat.Onnx) throw new ArgumentException($"--int8 is for --format onnx (got {o.Format.ToString().ToLowerInvariant()})");
@@ -119,7 +128,7 @@ public static class Exporter
     }
 
     /// <summary>The default output file: beside the model, named after it, with the format's extension.</summary>
-    public static string DefaultPath(string model, ExportFormat format)
+    internal static string DefaultPath(string model, ExportFormat format)
     {
         var dir = File.Exists(model) ? Path.GetDirectoryName(Path.GetFullPath(model))! : Directory.GetCurrentDirectory();
         var stem = Path.GetFileNameWithoutExtension(model);
@@ -176,7 +185,7 @@ public static class Exporter
 
     /// <summary>Class names as Python prints a dict (<c>{0: 'person', 1: 'bicycle'}</c>), which is how ultralytics stores
     /// them in ONNX metadata and how its readers parse them back.</summary>
-    public static string PythonDict(IReadOnlyList<string> names)
+    internal static string PythonDict(IReadOnlyList<string> names)
         => "{" + string.Join(", ", names.Select((n, i) => $"{i}: '{n.Replace("\\", "\\\\").Replace("'", "\\'")}'")) + "}";
 
     private static void WriteAtomically(string path, byte[] bytes)

@@ -7,16 +7,24 @@ using OpenCvSharp;
 namespace GhostYolo.Engine;
 
 /// <summary>One detection in original-image pixels (a row of ultralytics <c>Results.boxes.data</c>: x1, y1, x2, y2, conf, cls).</summary>
+/// <param name="X1">Left edge in original-image pixels.</param>
+/// <param name="Y1">Top edge.</param>
+/// <param name="X2">Right edge.</param>
+/// <param name="Y2">Bottom edge.</param>
+/// <param name="Score">Confidence (class score; for anchor-based heads objectness × class score).</param>
+/// <param name="Class">Class id (an index into the model's names).</param>
 public readonly record struct Detection(float X1, float Y1, float X2, float Y2, float Score, int Class)
 {
     /// <summary>The track this box belongs to when a tracker ran (ultralytics <c>boxes.id</c>); null for plain detection.</summary>
     public int? TrackId { get; init; }
 
+    /// <summary>Box width in pixels.</summary>
     public float Width => X2 - X1;
+    /// <summary>Box height in pixels.</summary>
     public float Height => Y2 - Y1;
 
     /// <summary>The box as the drawing code takes it (confidence omitted when <paramref name="withConfidence"/> is false).</summary>
-    public DrawBox ToDrawBox(bool withConfidence = true) => new(X1, Y1, X2, Y2, Class, withConfidence ? Score : null, TrackId);
+    internal DrawBox ToDrawBox(bool withConfidence = true) => new(X1, Y1, X2, Y2, Class, withConfidence ? Score : null, TrackId);
 }
 
 /// <summary>Milliseconds spent on one frame per stage (batched stages are divided by the batch size, as ultralytics does).</summary>
@@ -51,9 +59,13 @@ public sealed class FrameResult : IDisposable
         Timings = timings;
     }
 
+    /// <summary>The image or video file, the webcam index or the stream URL the frame came from.</summary>
     public string Path { get; }
+    /// <summary>Image, video file or live stream.</summary>
     public SourceKind Kind { get; }
+    /// <summary>Index of the file (0-based) within the source's file list.</summary>
     public int SourceIndex { get; }
+    /// <summary>Number of files in the source (1 for a video, webcam or stream).</summary>
     public int SourceCount { get; }
     /// <summary>0-based frame index within its video (0 for images).</summary>
     public int FrameIndex { get; }
@@ -73,6 +85,7 @@ public sealed class FrameResult : IDisposable
     public IReadOnlyList<(int TrackId, IReadOnlyList<Point> Points)>? Trails { get; internal set; }
     /// <summary>After tracking with a counting line: the line and its totals so far, for drawing.</summary>
     public (Point A, Point B, int In, int Out)? CountLine { get; internal set; }
+    /// <summary>Milliseconds per stage for this frame.</summary>
     public FrameTimings Timings { get; }
 
     /// <summary>The original BGR frame; valid until the enumeration moves on (or until disposed, once taken).</summary>

@@ -9,7 +9,7 @@ namespace GhostYolo.Engine;
 /// The post-processing path shared by the validator and the predictor: decoded head output → NMS → boxes in
 /// original-image pixels. (Pre-processing is <see cref="DetectionModel.PrepareInput"/>.)
 /// </summary>
-public static class Inference
+internal static class Inference
 {
     /// <summary>
     /// NMS on a decoded batch (the one layout every head decodes into, (B, 4+nc, A)), then each image's boxes scaled from the network input back to its original size.

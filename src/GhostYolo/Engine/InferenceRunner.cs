@@ -20,7 +20,7 @@ public enum InferenceRuntime
 }
 
 /// <summary>Parses <c>auto</c>, <c>torch</c>, <c>onnx</c> from the command line.</summary>
-public static class InferenceRuntimeParser
+internal static class InferenceRuntimeParser
 {
     public static InferenceRuntime Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
@@ -38,7 +38,7 @@ public static class InferenceRuntimeParser
 /// and ONNX Runtime int8 (QDQ, AVX-512 VNNI) 1.7× faster than its fp32 on one thread, 1.5–1.6× on two (22–24 against 40 ms,
 /// 15 against 23), 1.3× faster than libtorch bf16.
 /// </summary>
-public sealed class InferenceRunner : IDisposable
+internal sealed class InferenceRunner : IDisposable
 {
     private readonly DetectionModel? _model;
     private readonly OnnxDetector? _onnx;

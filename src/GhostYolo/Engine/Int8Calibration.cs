@@ -11,11 +11,11 @@ using static TorchSharp.torch;
 namespace GhostYolo.Engine;
 
 /// <summary>One convolution's measured int8 sensitivity: how much of the held-out output error goes away when it alone stays float.</summary>
-public sealed record ConvSensitivity(int Conv, string Shape, double ErrorReduction);
+internal sealed record ConvSensitivity(int Conv, string Shape, double ErrorReduction);
 
 /// <summary>The result of calibrating a model for int8: the plan the QDQ export uses and the held-out measurements behind it.</summary>
 /// <param name="HeldOutMaps">Held-out mAP50-95 of fp32 and of each method with every convolution quantized.</param>
-public sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double Int8Map, IReadOnlyDictionary<string, double> HeldOutMaps,
+internal sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double Int8Map, IReadOnlyDictionary<string, double> HeldOutMaps,
     IReadOnlyList<ConvSensitivity> Sensitivity, int CalibImages, int HeldOutImages, string? CachePath, bool FromCache)
 {
     /// <summary>Held-out mAP50-95 lost to int8 (with the float convolutions of the plan).</summary>
@@ -36,7 +36,7 @@ public sealed record Int8Report(QuantizationPlan Plan, double Fp32Map, double In
 /// the most measured and kept float until the held-out loss fits <see cref="Int8Options.Budget"/>. The result is cached
 /// beside the checkpoint, so a model is calibrated once.
 /// </summary>
-public static class Int8Calibration
+internal static class Int8Calibration
 {
     private const int CacheVersion = 1;
     private const int SensitivityImages = 16;

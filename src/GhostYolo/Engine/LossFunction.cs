@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Engine;
 
 /// <summary>The loss a model's head trains with (<see cref="LossRegistry"/>), set from the training options.</summary>
-public sealed class LossFunction : IDisposable
+internal sealed class LossFunction : IDisposable
 {
     private readonly IDetectionLoss _loss;
 

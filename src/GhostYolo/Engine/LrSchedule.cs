@@ -4,7 +4,7 @@ namespace GhostYolo.Engine;
 /// The epoch learning-rate lambdas of ultralytics 8.2.103 (<c>BaseTrainer._setup_scheduler</c>): group lr = initial_lr · lf(epoch).
 /// v8 semantics: the scheduler steps at the start of each epoch, so 0-based epoch e runs at lr0 · lf(e) (after warm-up).
 /// </summary>
-public static class LrSchedule
+internal static class LrSchedule
 {
     /// <summary>Linear decay lf(e) = max(1 − e/epochs, 0) · (1 − lrf) + lrf: 1 at e = 0, lrf at e = epochs.</summary>
     public static double Linear(double epoch, int epochs, double lrf) => Math.Max(1 - epoch / epochs, 0) * (1.0 - lrf) + lrf;

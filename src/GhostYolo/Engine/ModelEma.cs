@@ -11,7 +11,7 @@ namespace GhostYolo.Engine;
 /// TorchSharp modules cannot be deep-copied generically, so the caller passes a second instance of the same architecture;
 /// the constructor copies the model's current state into it, puts it in eval mode and freezes it.
 /// </remarks>
-public sealed class ModelEma
+internal sealed class ModelEma
 {
     private readonly (string Key, Tensor Value)[] _emaState;
     private nn.Module? _source;

@@ -8,6 +8,10 @@ namespace GhostYolo.Engine;
 /// <summary>A model ready for inference or training, with its class names and where it came from.</summary>
 /// <param name="ImgSz">The image size a checkpoint was trained at (640 for a YAML): val and detect use it when none is
 /// asked for, as ultralytics does with the <c>imgsz</c> stored in a <c>.pt</c>.</param>
+/// <param name="Model">The network. Its weights live in native memory: dispose it when done (predictors built from it do not).</param>
+/// <param name="Names">Class names, index = class id.</param>
+/// <param name="Source">The file or YAML it was loaded from.</param>
+/// <param name="Checkpoint">What the checkpoint recorded (epoch, training arguments, metrics); null for a YAML.</param>
 public sealed record LoadedModel(DetectionModel Model, IReadOnlyList<string> Names, int ImgSz, string Source, CheckpointInfo? Checkpoint)
 {
     /// <summary>True when the weights came from a file (not random weights from a bare YAML).</summary>

@@ -1,7 +1,7 @@
 namespace GhostYolo.Engine;
 
 /// <summary>"Did you mean …?": the known name closest to a misspelt one, by edit distance.</summary>
-public static class NearestName
+internal static class NearestName
 {
     public static string Find(string name, IEnumerable<string> known) => known.MinBy(k => Levenshtein(name, k))!;
 

@@ -6,7 +6,7 @@ namespace GhostYolo.Engine;
 
 /// <summary>Optimizer settings; defaults equal ultralytics <c>default.yaml</c> (optimizer auto, lr0 0.01, momentum 0.937, …).</summary>
 /// <param name="Name">"auto", "SGD", "Adam" or "AdamW" (case-insensitive).</param>
-public sealed record OptimizerSettings(string Name = "auto", double Lr0 = 0.01, double Momentum = 0.937, double WeightDecay = 0.0005,
+internal sealed record OptimizerSettings(string Name = "auto", double Lr0 = 0.01, double Momentum = 0.937, double WeightDecay = 0.0005,
     double WarmupBiasLr = 0.1, int Nbs = 64)
 {
     /// <summary>The optimizer part of the training options.</summary>
@@ -18,7 +18,7 @@ public sealed record OptimizerSettings(string Name = "auto", double Lr0 = 0.01, 
 /// (biases without decay as group 0, other weights with decay as group 1, normalisation-layer weights without decay as group 2),
 /// weight decay scaled by batch·accumulate/nbs, and the "auto" rule (SGD for long runs, AdamW with a class-count-fitted lr otherwise).
 /// </summary>
-public static class OptimizerFactory
+internal static class OptimizerFactory
 {
     /// <summary>Names accepted by <see cref="Build"/>.</summary>
     public static readonly IReadOnlyList<string> KnownNames = ["auto", "SGD", "Adam", "AdamW"];

@@ -8,7 +8,7 @@ namespace GhostYolo.Engine;
 /// A built optimizer with the three ultralytics parameter groups (0 = biases, 1 = decayed weights, 2 = norm weights) and the
 /// per-group knobs the trainer turns during warm-up and at epoch boundaries. Created by <see cref="OptimizerFactory"/>.
 /// </summary>
-public sealed class OptimizerHandle : IDisposable
+internal sealed class OptimizerHandle : IDisposable
 {
     private readonly OptimizerHelper _optimizer;
     private readonly ParamGroup[] _groups;

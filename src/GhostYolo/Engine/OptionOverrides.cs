@@ -8,7 +8,7 @@ namespace GhostYolo.Engine;
 /// Applies ultralytics-style <c>key=value</c> overrides (snake_case or kebab-case keys) to an options record.
 /// An unknown key is an error that suggests the nearest valid one.
 /// </summary>
-public static class OptionOverrides
+internal static class OptionOverrides
 {
     public static T Apply<T>(T options, IEnumerable<KeyValuePair<string, string>> overrides) where T : class
     {

@@ -25,6 +25,16 @@ namespace GhostYolo.Engine;
 /// 640×480 frame is a 480×640 input and a 1280×720 frame a 384×640 one; BGR→RGB, CHW, /255. Consecutive frames with
 /// the same input shape are batched (ultralytics letterboxes a mixed-shape batch square instead; here each frame keeps
 /// its own minimal shape, which gives the batch-1 result). The model is switched to eval and fused once.
+/// <para>
+/// One call at a time: a predictor runs one image or one stream at a time, so calls from several threads must not
+/// overlap. A server serializes requests on one predictor (a <see cref="SemaphoreSlim"/>, as
+/// <c>samples/GhostYolo.Samples.Web</c> does; libtorch and ONNX Runtime already spread one image over every core, so a CPU
+/// loses little), or keeps a pool of predictors, each loaded from the same file, with the intra-op threads
+/// (<see cref="Platform.GhostYoloRuntime"/>) split between them.
+/// </para>
+/// <para>
+/// A predictor holds the network's native memory (libtorch weights, an ONNX Runtime session): dispose it when done.
+/// </para>
 /// </remarks>
 public sealed class Predictor : IDisposable
 {
@@ -33,9 +43,12 @@ public sealed class Predictor : IDisposable
     private readonly NmsOptions _nms;
     private readonly ILogger _logger;
     private bool _warmedUp;
+    /// <summary>The network <see cref="Load"/> built for this predictor (no one else holds it); null when the caller passed one in.</summary>
+    private DetectionModel? _ownedModel;
 
     /// <param name="model">The loaded model (see <see cref="ModelLoader"/>); it is put into its inference form in place
-    /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>.</param>
+    /// (eval, fused, channels-last, bf16 if asked and supported) and given an engine: see <see cref="Runner"/>. It stays the
+    /// caller's: dispose it after the predictor.</param>
     /// <remarks>int8 (<see cref="PredictOptions.Precision"/>) first calibrates the model, or reads the calibration cached
     /// beside its checkpoint (<see cref="Int8Calibration"/>, settings in <see cref="PredictOptions.Int8"/>).</remarks>
     public Predictor(LoadedModel model, PredictOptions? options = null, ILogger? logger = null)
@@ -53,10 +66,10 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>The int8 calibration in use (held-out accuracy, float convolutions); null unless running int8.</summary>
-    public Int8Report? Int8 { get; }
+    internal Int8Report? Int8 { get; }
 
     /// <param name="runner">The network (owned by the predictor from here on): a model's runner or an ONNX file's.</param>
-    public Predictor(InferenceRunner runner, IReadOnlyList<string> names, PredictOptions? options = null, ILogger? logger = null)
+    internal Predictor(InferenceRunner runner, IReadOnlyList<string> names, PredictOptions? options = null, ILogger? logger = null)
     {
         Options = options ?? new PredictOptions();
         Options.Validate();
@@ -85,9 +98,21 @@ public sealed class Predictor : IDisposable
     public Nn.Precision ActualPrecision => _runner.Precision;
 
     /// <summary>The engine running the network (its <see cref="InferenceRunner.Runtime"/> says which).</summary>
-    public InferenceRunner Runner => _runner;
+    internal InferenceRunner Runner => _runner;
 
-    public void Dispose() => _runner.Dispose();
+    /// <summary>
+    /// Releases the inference engine (the ONNX Runtime session) and, for a predictor made by <see cref="Load"/>, the network's
+    /// weights. A <see cref="LoadedModel"/> passed to the constructor stays the caller's to dispose (several predictors may
+    /// share one).
+    /// </summary>
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _ownedModel?.Dispose();
+    }
+
+    /// <summary>The network this predictor disposes (made by <see cref="Load"/>); null otherwise.</summary>
+    internal DetectionModel? OwnedModel => _ownedModel;
 
     /// <summary>Loads <paramref name="model"/> (a checkpoint, an ONNX file or a model YAML) on <see cref="PredictOptions.Device"/>.</summary>
     /// <param name="imgszFromModel">Run at the size the model was trained at (a checkpoint's, an ONNX file's; 640 for a
@@ -107,12 +132,16 @@ public sealed class Predictor : IDisposable
         }
         var loaded = ModelLoader.Load(model, DeviceParser.Parse(options.Device), nc, names, weights);
         if (imgszFromModel) options = options with { Imgsz = loaded.ImgSz };
-        return new Predictor(loaded, options, logger);
+        // The model was made here and no one else can reach it, so the predictor owns it (and frees it on Dispose).
+        try { return new Predictor(loaded, options, logger) { _ownedModel = loaded.Model }; }
+        catch { loaded.Model.Dispose(); throw; }
     }
 
+    /// <summary>The options it runs with (validated).</summary>
     public PredictOptions Options { get; }
     /// <summary>The effective input size (imgsz rounded up to a multiple of the model stride, or an ONNX file's fixed size).</summary>
     public int Imgsz { get; }
+    /// <summary>Class names, index = <see cref="Detection.Class"/>.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Opens <paramref name="source"/> (see <see cref="FrameSources.Open"/>) and predicts every frame.</summary>

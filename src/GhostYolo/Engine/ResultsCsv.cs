@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GhostYolo.Engine;
 
 /// <summary>ultralytics' <c>results.csv</c>: right-aligned %23s headers, %23.5g values, epoch 1-based.</summary>
-public sealed class ResultsCsv
+internal sealed class ResultsCsv
 {
     /// <param name="keepEpochs">When appending (a resumed run): keep only the rows of epochs up to this one, the epochs its
     /// checkpoint holds. A run killed after writing a row but before saving that epoch's checkpoint, or in the middle of a

@@ -1,7 +1,7 @@
 namespace GhostYolo.Engine;
 
 /// <summary>Creates ultralytics-style run folders: <c>runs/detect/train</c>, <c>train2</c>, <c>train3</c> …</summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
     public static string Create(string project, string name, bool existOk = false)
     {

@@ -9,7 +9,7 @@ namespace GhostYolo.Engine;
 /// <param name="Default">The value that means "off" / the reference default; null when any value is accepted (<paramref name="Inert"/>).</param>
 /// <param name="Meaning">What the key does in the reference.</param>
 /// <param name="Inert">True when the key has no effect on detection training in the reference either (any value is accepted).</param>
-public sealed record ForeignSetting(string Key, string? Default, string Meaning, bool Inert = false);
+internal sealed record ForeignSetting(string Key, string? Default, string Meaning, bool Inert = false);
 
 /// <summary>
 /// Reads a <c>--cfg</c> settings file: GhostYolo's own keys (cfg/default.yaml), yolov5 v7.0 hyp files
@@ -18,7 +18,7 @@ public sealed record ForeignSetting(string Key, string? Default, string Meaning,
 /// setting silently), keys the reference ignores for detection training are accepted and ignored, and anything else is an error
 /// naming the file, the line and the key.
 /// </summary>
-public static class TrainConfigFile
+internal static class TrainConfigFile
 {
     /// <summary>Reference keys without a GhostYolo setting.</summary>
     public static readonly IReadOnlyList<ForeignSetting> Foreign =

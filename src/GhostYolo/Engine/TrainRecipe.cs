@@ -1,7 +1,7 @@
 namespace GhostYolo.Engine;
 
 /// <summary>Which reference trainer a run follows.</summary>
-public enum RecipeKind
+internal enum RecipeKind
 {
     /// <summary>ultralytics 8.2.103 <c>BaseTrainer</c> with <c>default.yaml</c> (GhostYolo's default).</summary>
     Ultralytics,
@@ -17,7 +17,7 @@ public enum RecipeKind
 /// after warm-up), the warm-up that never drops below 100 iterations, gradients zeroed at the start of every epoch, yolov5's
 /// mosaic (partners from the whole dataset, tiles shuffled) and the initial weights rounded to fp16 precision once.
 /// </summary>
-public static class TrainRecipe
+internal static class TrainRecipe
 {
     /// <summary>Recipe names accepted by <c>recipe=</c>.</summary>
     public static readonly IReadOnlyList<string> Names = ["ultralytics", "yolov5"];

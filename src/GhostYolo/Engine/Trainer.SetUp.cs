@@ -14,7 +14,7 @@ public sealed partial class Trainer
 {
     /// <summary>The settings a resume takes from the checkpoint that the user gave differently (only device, workers and
     /// threads may change on resume, as in ultralytics): <c>key: given (run had saved)</c>, empty when none.</summary>
-    public static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
+    internal static IReadOnlyList<string> ResumeConflicts(string lastCheckpoint, IEnumerable<KeyValuePair<string, string>> given)
     {
         var info = Checkpoint.ReadInfo(lastCheckpoint);
         var saved = OptionOverrides.Apply(new TrainOptions(), info.TrainArgs);

@@ -25,6 +25,7 @@ namespace GhostYolo.Engine;
 /// <param name="timings">Where each step of an epoch reports its time (<c>benchmark --what train</c>); null: not timed.</param>
 public sealed partial class Trainer(ILogger? logger = null, TrainTimings? timings = null)
 {
+    /// <summary>Runs the training <paramref name="options"/> describe, reporting each step to <paramref name="progress"/> (<see cref="TrainStarted"/>, <see cref="BatchEnded"/>, <see cref="ValidationProgress"/>, <see cref="EpochEnded"/>, <see cref="TrainNote"/>, then the returned <see cref="TrainFinished"/>). Cancelling <paramref name="ct"/> stops after the current batch: the last finished epoch stays in <c>last.gyt</c> and the result says <see cref="TrainFinished.Interrupted"/>; <c>Resume</c> continues it.</summary>
     public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();

@@ -4,7 +4,7 @@ using GhostYolo.Metrics;
 namespace GhostYolo.Engine;
 
 /// <summary>ultralytics' validation table: a header, the <c>all</c> row, then one row per class (<c>%22s%11i%11i%11.3g…</c>).</summary>
-public static class ValTable
+internal static class ValTable
 {
     public static string Header => $"{"Class",22}{"Images",11}{"Instances",11}{"Box(P",11}{"R",11}{"mAP50",11}{"mAP50-95)",11}";
 

@@ -13,7 +13,7 @@ namespace GhostYolo.Engine;
 /// labels mapped to original-image pixels, matching at IoU 0.50:0.95, AP per class, confusion matrix, curves and
 /// COCO-format predictions. Used standalone (<c>ghostyolo val</c>) and by the trainer after every epoch.
 /// </summary>
-public sealed class Validator
+internal sealed class Validator
 {
     /// <summary>Computes the training loss of raw head outputs; used for val/box_loss … during training.</summary>
     public delegate Tensor LossItems(Tensor[] raw, Tensor targets);

@@ -4,21 +4,21 @@ namespace GhostYolo.Engine;
 /// <param name="WarmupBiasLr">Start lr of group 0 (biases). Under optimizer "auto" the reference uses 0; <see cref="Warmup.Apply"/> takes the
 /// effective value from the <see cref="OptimizerHandle"/>, so this field only matters for <see cref="Warmup.At"/>.</param>
 /// <param name="Momentum">The config momentum warm-up ends at (also when auto picked SGD with momentum 0.9).</param>
-public sealed record WarmupSettings(double WarmupEpochs = 3.0, double WarmupMomentum = 0.8, double WarmupBiasLr = 0.1, double Momentum = 0.937, int Nbs = 64)
+internal sealed record WarmupSettings(double WarmupEpochs = 3.0, double WarmupMomentum = 0.8, double WarmupBiasLr = 0.1, double Momentum = 0.937, int Nbs = 64)
 {
     /// <summary>The warm-up part of the training options.</summary>
     public static WarmupSettings From(TrainOptions o) => new(o.WarmupEpochs, o.WarmupMomentum, o.WarmupBiasLr, o.Momentum, o.Nbs);
 }
 
 /// <summary>Values for one parameter group at one warm-up iteration.</summary>
-public readonly record struct WarmupValues(double Lr, double Momentum, int Accumulate);
+internal readonly record struct WarmupValues(double Lr, double Momentum, int Accumulate);
 
 /// <summary>
 /// Per-iteration warm-up of ultralytics 8.2.103 <c>BaseTrainer._do_train</c> (§3.5): for ni ≤ nw, linear interpolation over [0, nw]
 /// of accumulate (1 → nbs/batch), lr (warmup_bias_lr for group 0 or 0 for the others → initial_lr · lf(epoch)) and
 /// SGD momentum (warmup_momentum → momentum).
 /// </summary>
-public static class Warmup
+internal static class Warmup
 {
     /// <summary>
     /// nw = max(round(warmup_epochs · nb), 100), or −1 (no warm-up) when warmup_epochs ≤ 0 (v8; pass <paramref name="yolov5"/> for

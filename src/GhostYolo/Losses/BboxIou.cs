@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Losses;
 
 /// <summary>Which IoU variant <see cref="BboxIou.Compute"/> returns.</summary>
-public enum IouKind
+internal enum IouKind
 {
     /// <summary>Plain intersection over union.</summary>
     Iou,
@@ -19,7 +19,7 @@ public enum IouKind
 /// Elementwise IoU / GIoU / DIoU / CIoU of two broadcastable (…, 4) box tensors, mirroring ultralytics
 /// <c>utils.metrics.bbox_iou</c> (identical in yolov5 v7.0), including its eps placement.
 /// </summary>
-public static class BboxIou
+internal static class BboxIou
 {
     private static readonly double FourOverPiSquared = 4.0 / (Math.PI * Math.PI);
 

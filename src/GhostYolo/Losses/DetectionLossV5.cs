@@ -5,7 +5,7 @@ namespace GhostYolo.Losses;
 /// <summary>
 /// yolov5 hyp.scratch-low values of the loss, before the per-model scaling of train.py (§5.1 of the training reference).
 /// </summary>
-public sealed record DetectionLossV5Options(double Box = 0.05, double Obj = 1.0, double Cls = 0.5, double AnchorT = 4.0,
+internal sealed record DetectionLossV5Options(double Box = 0.05, double Obj = 1.0, double Cls = 0.5, double AnchorT = 4.0,
     double LabelSmoothing = 0.0);
 
 /// <summary>Targets of one detection level from <see cref="DetectionLossV5.BuildTargets"/> (n = matched target copies).</summary>
@@ -16,14 +16,14 @@ public sealed record DetectionLossV5Options(double Box = 0.05, double Obj = 1.0,
 /// <param name="Box">(n, 4) target xywh: xy relative to the (clamped) cell corner, in [−0.5, 1.5]; wh in grid units.</param>
 /// <param name="AnchorWh">(n, 2) the matched anchor's wh in grid units.</param>
 /// <param name="Class">(n) int64 class.</param>
-public sealed record V5LevelTargets(Tensor Image, Tensor Anchor, Tensor GridY, Tensor GridX, Tensor Box, Tensor AnchorWh, Tensor Class);
+internal sealed record V5LevelTargets(Tensor Image, Tensor Anchor, Tensor GridY, Tensor GridX, Tensor Box, Tensor AnchorWh, Tensor Class);
 
 /// <summary>
 /// yolov5 v7.0 <c>utils.loss.ComputeLoss</c>: anchor matching by wh ratio (anchor_t), each target also assigned to the two
 /// nearest neighbour cells, CIoU box loss, objectness BCE against the detached IoU with per-level balance [4, 1, 0.4],
 /// class BCE. Focal loss, autobalance and pos_weight ≠ 1 are off in the reference defaults and not implemented.
 /// </summary>
-public sealed class DetectionLossV5 : IDetectionLoss
+internal sealed class DetectionLossV5 : IDetectionLoss
 {
     private static readonly double[] Balance3 = [4.0, 1.0, 0.4];
     private static readonly double[] Balance5 = [4.0, 1.0, 0.25, 0.06, 0.02];

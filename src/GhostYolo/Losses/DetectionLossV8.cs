@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Losses;
 
 /// <summary>Gains and head settings of the v8 detection loss; defaults equal ultralytics <c>default.yaml</c>.</summary>
-public sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, double Dfl = 1.5, int RegMax = 16, int TopK = 10,
+internal sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, double Dfl = 1.5, int RegMax = 16, int TopK = 10,
     double Alpha = 0.5, double Beta = 6.0);
 
 /// <summary>
@@ -12,7 +12,7 @@ public sealed record DetectionLossV8Options(double Box = 7.5, double Cls = 0.5, 
 /// task-aligned assignment, BCE class loss normalised by the soft-target sum, CIoU box loss and DFL, both weighted by the
 /// targets' scores. Used for training and (on the same raw outputs) for the validation loss.
 /// </summary>
-public sealed class DetectionLossV8 : IDetectionLoss
+internal sealed class DetectionLossV8 : IDetectionLoss
 {
     private readonly double[] _strides;
     private readonly TaskAlignedAssigner _assigner;

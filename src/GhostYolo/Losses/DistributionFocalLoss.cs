@@ -6,7 +6,7 @@ namespace GhostYolo.Losses;
 /// Distribution focal loss of GFL (Li et al. 2020), mirroring ultralytics <c>utils.loss.DFLoss</c>: each ltrb distance is a
 /// categorical over reg_max bins; the target t is split between bins floor(t) and floor(t)+1 with linear weights.
 /// </summary>
-public static class DistributionFocalLoss
+internal static class DistributionFocalLoss
 {
     /// <summary>
     /// Left/right bin indices and weights for targets (…, 4), after the reference clamp to [0, reg_max − 1 − 0.01].

@@ -6,7 +6,7 @@ namespace GhostYolo.Losses;
 /// Anchor-point helpers of the anchor-free v8 head, mirroring ultralytics <c>utils.tal.make_anchors</c>,
 /// <c>dist2bbox</c> and <c>bbox2dist</c>.
 /// </summary>
-public static class TalOps
+internal static class TalOps
 {
     /// <summary>
     /// Anchor centres in grid units (cell + <paramref name="offset"/>) for each level, row-major (y then x), levels concatenated,

@@ -8,14 +8,14 @@ namespace GhostYolo.Losses;
 /// <param name="TargetScores">(B, A, nc) soft one-hot targets, normalised per gt (zero for background).</param>
 /// <param name="FgMask">(B, A) bool, true for foreground anchors.</param>
 /// <param name="TargetGtIdx">(B, A) int64 index of the assigned gt within its image.</param>
-public sealed record AssignResult(Tensor TargetLabels, Tensor TargetBboxes, Tensor TargetScores, Tensor FgMask, Tensor TargetGtIdx);
+internal sealed record AssignResult(Tensor TargetLabels, Tensor TargetBboxes, Tensor TargetScores, Tensor FgMask, Tensor TargetGtIdx);
 
 /// <summary>
 /// Task-aligned assigner of TOOD (Feng et al. 2021) as used by YOLOv8, mirroring ultralytics 8.2.103
 /// <c>utils.tal.TaskAlignedAssigner</c>: alignment metric score^alpha · CIoU^beta, top-k anchors inside each gt,
 /// one gt per anchor by highest CIoU, soft targets normalised by each gt's best IoU.
 /// </summary>
-public sealed class TaskAlignedAssigner
+internal sealed class TaskAlignedAssigner
 {
     /// <summary>Creates the assigner with the reference defaults (topk 10, alpha 0.5, beta 6, eps 1e-9).</summary>
     public TaskAlignedAssigner(int numClasses, int topK = 10, double alpha = 0.5, double beta = 6.0, double eps = 1e-9)

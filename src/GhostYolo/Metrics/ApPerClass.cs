@@ -32,7 +32,7 @@ public sealed record ApResult(
 /// identical in yolov5 v7.0): 101-point interpolated AP (trapezoid rule) on the precision envelope, plus P/R/F1
 /// curves sampled at 1000 confidences and P/R read at the argmax of the smoothed mean F1.
 /// </summary>
-public static class ApPerClass
+internal static class ApPerClass
 {
     const double Eps = 1e-16;
     const int CurvePoints = 1000;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Metrics;
 
 /// <summary>Box format conversions and pairwise IoU (ultralytics <c>ops.xywh2xyxy</c>, <c>metrics.box_iou</c>).</summary>
-public static class BoxOps
+internal static class BoxOps
 {
     /// <summary>(…, 4) centre-x, centre-y, w, h → x1, y1, x2, y2.</summary>
     public static Tensor XywhToXyxy(Tensor b)

@@ -6,7 +6,7 @@ namespace GhostYolo.Metrics;
 /// Maps xyxy boxes from the letterboxed network input back to the original image
 /// (ultralytics <c>ops.scale_boxes</c> + <c>ops.clip_boxes</c>; yolov5 v7.0 <c>scale_boxes</c> with <c>yolov5: true</c>).
 /// </summary>
-public static class BoxScaling
+internal static class BoxScaling
 {
     /// <summary>
     /// The gain and (left, top) padding that map input pixels back to original pixels.

@@ -5,13 +5,13 @@ namespace GhostYolo.Metrics;
 
 /// <summary>One detection in COCO results format: bbox = [x_min, y_min, w, h] in original-image pixels.</summary>
 /// <param name="ImageId">File stem; written as a JSON number when it is all digits (ultralytics <c>int(stem)</c>).</param>
-public sealed record CocoPrediction(string ImageId, int CategoryId, double[] Bbox, double Score);
+internal sealed record CocoPrediction(string ImageId, int CategoryId, double[] Bbox, double Score);
 
 /// <summary>
 /// Writes and reads <c>predictions.json</c> (ultralytics <c>DetectionValidator.pred_to_json</c>, also yolov5
 /// <c>save_one_json</c>) and re-scores it against labels with <see cref="DetectionMetrics"/>.
 /// </summary>
-public static class CocoJson
+internal static class CocoJson
 {
     /// <summary>Image id key: the stem, or its integer value as text when the stem is numeric ("000139" → "139").</summary>
     public static string ImageKey(string stem) =>

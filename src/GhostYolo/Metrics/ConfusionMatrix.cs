@@ -7,7 +7,7 @@ namespace GhostYolo.Metrics;
 /// (nc+1)×(nc+1), rows = predicted class, columns = true class, index nc = background.
 /// Matching is class-agnostic: a pair needs IoU &gt; <see cref="IouThreshold"/>, detections need conf &gt; <see cref="Conf"/>.
 /// </summary>
-public sealed class ConfusionMatrix
+internal sealed class ConfusionMatrix
 {
     /// <summary>Creates an all-zero matrix. Validation's conf 0.001 is replaced by 0.25 upstream, hence the default.</summary>
     public ConfusionMatrix(int nc, double conf = 0.25, double iouThreshold = 0.45)

@@ -3,6 +3,13 @@ using static TorchSharp.torch;
 namespace GhostYolo.Metrics;
 
 /// <summary>One per-class line of the validation table (ultralytics <c>DetectionValidator.print_results</c>).</summary>
+/// <param name="Class">The class id.</param>
+/// <param name="Images">Validation images with at least one label of this class.</param>
+/// <param name="Instances">Labels of this class.</param>
+/// <param name="P">Precision at the confidence of the best mean F1.</param>
+/// <param name="R">Recall at that confidence.</param>
+/// <param name="Ap50">AP at IoU 0.50.</param>
+/// <param name="Ap">AP averaged over IoU 0.50:0.95.</param>
 public sealed record ClassMetrics(int Class, int Images, int Instances, double P, double R, double Ap50, double Ap);
 
 /// <summary>
@@ -11,6 +18,15 @@ public sealed record ClassMetrics(int Class, int Images, int Instances, double P
 /// </summary>
 /// <param name="Maps">Per-class AP50-95 for every class 0..nc−1; classes that were not evaluated get the overall mAP.</param>
 /// <param name="Curves">P/R/F1/PR curves for plotting; null when no detection was a true positive.</param>
+/// <param name="Precision">Mean precision over the evaluated classes.</param>
+/// <param name="Recall">Mean recall over the evaluated classes.</param>
+/// <param name="Map50">mAP at IoU 0.50.</param>
+/// <param name="Map75">mAP at IoU 0.75.</param>
+/// <param name="Map">mAP at IoU 0.50:0.95.</param>
+/// <param name="Fitness">0.1 · mAP50 + 0.9 · mAP50-95 (how ultralytics picks the best epoch).</param>
+/// <param name="PerClass">One row per class with at least one label, ascending.</param>
+/// <param name="Images">Images validated.</param>
+/// <param name="Instances">Labels in those images.</param>
 public sealed record DetectionMetricsResult(
     double Precision, double Recall, double Map50, double Map75, double Map, double Fitness,
     IReadOnlyList<ClassMetrics> PerClass, double[] Maps, ApResult? Curves, int Images, int Instances);
@@ -20,7 +36,7 @@ public sealed record DetectionMetricsResult(
 /// them into <see cref="DetectionMetricsResult"/> (<c>get_stats</c> + <c>DetMetrics.process</c>).
 /// Predictions and labels are both in original-image pixels (see <see cref="BoxScaling.ScaleBoxes"/>).
 /// </summary>
-public sealed class DetectionMetrics
+internal sealed class DetectionMetrics
 {
     readonly int _nc;
     readonly List<bool[]> _tp = [];

@@ -10,7 +10,7 @@ namespace GhostYolo.Metrics;
 /// bucketed per class when the offset provably separates classes, so a candidate only meets its own class.
 /// IoU arithmetic is float32 on offset boxes with torchvision's formula (no eps), for parity.
 /// </remarks>
-public static class GreedyNms
+internal static class GreedyNms
 {
     /// <summary>
     /// <paramref name="rows"/>: n×6 row-major [x1, y1, x2, y2, score, class], already sorted by descending score.

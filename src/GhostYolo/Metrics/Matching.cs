@@ -4,7 +4,7 @@ namespace GhostYolo.Metrics;
 /// Marks which detections of one image are true positives at each IoU threshold
 /// (ultralytics <c>BaseValidator.match_predictions</c>, non-scipy path; yolov5 <c>process_batch</c> is the same).
 /// </summary>
-public static class Matching
+internal static class Matching
 {
     /// <summary>
     /// The ten COCO thresholds 0.50:0.05:0.95 as the float32 values of <c>torch.linspace(0.5, 0.95, 10)</c>

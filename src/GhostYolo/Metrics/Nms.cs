@@ -16,7 +16,7 @@ namespace GhostYolo.Metrics;
 /// Not mirrored: the wall-clock time limit (2.0 + 0.05·B s), since results would then depend on machine load.
 /// Score ties are broken by row order (a stable sort); torch/numpy leave them unspecified.
 /// </remarks>
-public static class Nms
+internal static class Nms
 {
     /// <summary>
     /// Runs NMS per image. <paramref name="prediction"/> is (B, 4+nc, A): boxes as xywh pixels of the network input, then

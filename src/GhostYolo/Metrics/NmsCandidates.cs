@@ -5,7 +5,7 @@ namespace GhostYolo.Metrics;
 /// xywh → xyxy, best-class or multi-label rows, the class filter (ultralytics <c>non_max_suppression</c> steps 1–3),
 /// and the stable descending top-MaxNms sort (a selection pass first, so only survivors are fully sorted).
 /// </summary>
-public static class NmsCandidates
+internal static class NmsCandidates
 {
     /// <summary>
     /// <paramref name="img"/> is one image of the decoded layout, (4+nc, A) channel-major (<paramref name="d1"/> = 4+nc,

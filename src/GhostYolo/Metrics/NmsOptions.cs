@@ -12,7 +12,7 @@ namespace GhostYolo.Metrics;
 /// <param name="Agnostic">Suppress across classes.</param>
 /// <param name="MultiLabel">One row per (box, class) above Conf; only honoured when nc &gt; 1 (validation uses it).</param>
 /// <param name="Classes">Keep only these class indices (null = all).</param>
-public sealed record NmsOptions(
+internal sealed record NmsOptions(
     double Conf = 0.25,
     double Iou = 0.45,
     int MaxDet = 300,

@@ -4,7 +4,7 @@ namespace GhostYolo.Metrics;
 /// The few numpy routines the ultralytics metric code leans on, with numpy's exact edge semantics
 /// (<c>np.linspace</c>, <c>np.interp</c>, <c>np.trapz</c>, and ultralytics' <c>smooth</c>).
 /// </summary>
-public static class NumpyMath
+internal static class NumpyMath
 {
     /// <summary><c>np.linspace(start, stop, num)</c>: i·step + start, last element exactly <paramref name="stop"/>.</summary>
     public static double[] Linspace(double start, double stop, int num)

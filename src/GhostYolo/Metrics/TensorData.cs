@@ -4,7 +4,7 @@ namespace GhostYolo.Metrics;
 
 /// <summary>Copies a tensor's values into a managed array (CPU, contiguous, float32), handling empty tensors —
 /// TorchSharp's accessor throws on those, and images without labels or detections produce them.</summary>
-public static class TensorData
+internal static class TensorData
 {
     public static float[] ToFloats(Tensor t)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn;
 
 /// <summary>Factories for activations and norms with ultralytics' conventions (BN eps 1e-3, momentum 0.03).</summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>BatchNorm2d as <c>initialize_weights</c> leaves it: eps 1e-3, momentum 0.03 — without the batch counter
     /// (<see cref="BatchNorms"/> says why).</summary>

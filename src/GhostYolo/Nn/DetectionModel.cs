@@ -7,13 +7,18 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn;
 
 /// <summary>What was built for one YAML row: the summary columns ultralytics prints.</summary>
-public sealed record LayerInfo(int Index, int[] From, int Repeats, string Module, IReadOnlyList<object?> Args, int OutChannels);
+internal sealed record LayerInfo(int Index, int[] From, int Repeats, string Module, IReadOnlyList<object?> Args, int OutChannels);
 
 /// <summary>
 /// A model built from YAML (ultralytics <c>DetectionModel</c>/<c>BaseModel</c>): the layer list under <c>model</c>
 /// (so state-dict keys read <c>model.22.dfl.conv.weight</c>), <c>from</c> routing with saved outputs, strides and
 /// <see cref="Fuse"/>. Models without a Detect head (classifiers, single blocks) run the same way.
 /// </summary>
+/// <remarks>
+/// For an app this is an opaque network: get one from <see cref="Engine.ModelLoader"/>, read its class count and strides,
+/// and hand it to a <see cref="Engine.Predictor"/>. It is a TorchSharp module, so its weights live in native memory:
+/// dispose it when done (a predictor made by <see cref="Engine.Predictor.Load"/> disposes the one it made).
+/// </remarks>
 public sealed class DetectionModel : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<nn.Module> model;
@@ -32,18 +37,21 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public ModelDefinition Definition { get; }
-    public IReadOnlyList<LayerInfo> Layers => _layers;
-    public IReadOnlyList<nn.Module> Modules => model.ToArray();
+    internal ModelDefinition Definition { get; }
+    internal IReadOnlyList<LayerInfo> Layers => _layers;
+    internal IReadOnlyList<nn.Module> Modules => model.ToArray();
+    /// <summary>Number of classes the head predicts.</summary>
     public int Nc => Definition.Nc;
 
     /// <summary>The detection head, or null for classifiers and headless YAMLs.</summary>
-    public IDetectHead? Head => model.Count > 0 ? model[^1] as IDetectHead : null;
+    internal IDetectHead? Head => model.Count > 0 ? model[^1] as IDetectHead : null;
+    /// <summary>The head's stride per detection level (8, 16, 32 for P3–P5); empty without a detection head.</summary>
     public long[] Strides => Head?.Strides ?? [];
+    /// <summary>The largest stride (32 without a detection head): input sizes are multiples of it.</summary>
     public long MaxStride => Strides.Length > 0 ? Strides.Max() : 32;
 
     /// <summary>Runs every layer; a detection model returns the head's raw per-level outputs (what the loss wants).</summary>
-    public Tensor[] ForwardRaw(Tensor x)
+    internal Tensor[] ForwardRaw(Tensor x)
     {
         var last = RunLayers(x, (i, input) => Invoke(model[i], input));
         return last as Tensor[] ?? [(Tensor)last];
@@ -93,10 +101,10 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
 
     /// <summary>Decodes raw head outputs (e.g. from <see cref="ForwardRaw"/> during validation, which also needs them for the
     /// loss) into the one layout (B, 4+nc, A).</summary>
-    public Tensor Decode(Tensor[] raw) => Head?.Decode(raw) ?? raw[0];
+    internal Tensor Decode(Tensor[] raw) => Head?.Decode(raw) ?? raw[0];
 
     /// <summary>Folds BatchNorm into the preceding conv of every ultralytics-style Conv/DWConv (as ultralytics <c>fuse()</c>); returns this.</summary>
-    public DetectionModel Fuse()
+    internal DetectionModel Fuse()
     {
         foreach (var m in ModuleTree.Unique(this).OfType<IFusable>().ToList()) m.Fuse();
         return this;
@@ -106,7 +114,7 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     /// Fuse, eval, channels-last and (when asked and the CPU has native bf16) bfloat16 weights: the fast inference form.
     /// Returns the precision actually used — bf16 falls back to fp32 on CPUs without AVX-512 BF16 / AMX.
     /// </summary>
-    public Precision PrepareForInference(Precision requested = Precision.Fp32)
+    internal Precision PrepareForInference(Precision requested = Precision.Fp32)
     {
         Fuse();
         eval();
@@ -118,13 +126,13 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True after <see cref="ToChannelsLast"/>: inputs should be NHWC in memory too (see <see cref="PrepareInput"/>).</summary>
-    public bool ChannelsLast { get; private set; }
+    internal bool ChannelsLast { get; private set; }
 
     /// <summary>
     /// Stores every conv weight channels-last (NHWC in memory). libtorch's oneDNN kernels then keep activations NHWC
     /// end to end; measured here: 5×5 max-pooling 17× and 3×3 convs 1.7× faster than with NCHW, training steps ~1.3×.
     /// </summary>
-    public DetectionModel ToChannelsLast()
+    internal DetectionModel ToChannelsLast()
     {
         using (no_grad())
             foreach (var conv in ModuleTree.Unique(this).OfType<Conv2d>())
@@ -138,7 +146,7 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>(B,3,H,W) uint8 images → this model's input: its device and dtype, scaled to [0,1], NHWC if channels-last.</summary>
-    public Tensor PrepareInput(Tensor images)
+    internal Tensor PrepareInput(Tensor images)
     {
         var p = parameters().First();
         var x = images.to(p.device).to(p.dtype).div_(Scalars.Byte255);
@@ -146,5 +154,5 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True when fewer than 10 normalisation layers remain (ultralytics <c>is_fused</c>).</summary>
-    public bool IsFused => ModuleTree.Unique(this).Count(m => m is BatchNorm2d) < 10;
+    internal bool IsFused => ModuleTree.Unique(this).Count(m => m is BatchNorm2d) < 10;
 }

@@ -8,7 +8,7 @@ namespace GhostYolo.Nn;
 /// Everything a module factory needs to build one YAML layer: resolved arguments, input channels, scaling,
 /// the model's shared default activation, and helpers that raise <see cref="ModelDefinitionException"/> naming the file and layer.
 /// </summary>
-public sealed class LayerContext
+internal sealed class LayerContext
 {
     private readonly IReadOnlyList<int> _channels; // output channels of layers 0..Index-1
 
@@ -121,14 +121,16 @@ public sealed class LayerContext
 }
 
 /// <summary>What a factory returns: the module, its output channels, and the arguments to show in summaries (ultralytics' <c>args</c> column).</summary>
-public sealed record LayerBuild(nn.Module Module, int OutChannels, IReadOnlyList<object?> ShownArgs);
+internal sealed record LayerBuild(nn.Module Module, int OutChannels, IReadOnlyList<object?> ShownArgs);
 
 /// <summary>A model YAML problem, always naming the file and, when known, the layer index.</summary>
 public sealed class ModelDefinitionException : Exception
 {
-    public ModelDefinitionException(string file, int? layer, string message)
+    internal ModelDefinitionException(string file, int? layer, string message)
         : base($"{file}{(layer is int l ? $": layer {l}" : "")}: {message}") { File = file; Layer = layer; }
 
+    /// <summary>The model YAML (or the checkpoint holding it).</summary>
     public string File { get; }
+    /// <summary>The YAML layer index (0-based, as in the summary table); null for a problem outside the layer list.</summary>
     public int? Layer { get; }
 }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn;
 
 /// <summary>Memory-format helpers TorchSharp does not expose (it has no <c>memory_format</c> argument on <c>contiguous</c>).</summary>
-public static class MemoryFormat
+internal static class MemoryFormat
 {
     /// <summary>The same (N,C,H,W) tensor stored NHWC in memory — what PyTorch calls <c>torch.channels_last</c>.</summary>
     /// A fresh tensor (not a view), so it can back a Parameter that is later updated in place.

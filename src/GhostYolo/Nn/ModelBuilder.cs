@@ -11,7 +11,7 @@ namespace GhostYolo.Nn;
 /// the module takes it, then strides from a 256×256 pass and prior bias initialisation. Every failure names the YAML
 /// file and layer; a layer whose forward pass fails (e.g. channel mismatch) is reported the same way.
 /// </summary>
-public sealed class ModelBuilder
+internal sealed class ModelBuilder
 {
     private readonly ModuleRegistry _registry;
 

@@ -5,14 +5,14 @@ using YamlDotNet.RepresentationModel;
 namespace GhostYolo.Nn;
 
 /// <summary>One YAML row <c>[from, repeats, module, args]</c>, with its YAML line for error messages.</summary>
-public sealed record LayerDefinition(int Index, int[] From, int Repeats, string Module, IReadOnlyList<object?> Args, int Line);
+internal sealed record LayerDefinition(int Index, int[] From, int Repeats, string Module, IReadOnlyList<object?> Args, int Line);
 
 /// <summary>
 /// A model YAML in ultralytics form, parsed into records: <c>nc</c>, <c>scales</c> (or <c>depth_multiple</c>/<c>width_multiple</c>),
 /// <c>activation</c>, optional <c>ch</c>, <c>backbone</c> and <c>head</c>. The scale letter comes from the file name
 /// (<c>yolov8s-ghost.yaml</c> → <c>yolov8-ghost.yaml</c> at scale s), as ultralytics does.
 /// </summary>
-public sealed record ModelDefinition(
+internal sealed record ModelDefinition(
     string File,
     string Yaml,
     int Nc,
@@ -158,7 +158,7 @@ public sealed record ModelDefinition(
 }
 
 /// <summary>Finds model YAMLs: a path as given, else under <c>cfg/models</c> of the working directory or of the installed tool.</summary>
-public static class ModelPaths
+internal static class ModelPaths
 {
     public static IEnumerable<string> SearchRoots()
     {

@@ -1,7 +1,7 @@
 namespace GhostYolo.Nn;
 
 /// <summary>How a module treats the YAML repeat count <c>n</c>.</summary>
-public enum RepeatMode
+internal enum RepeatMode
 {
     /// <summary>n &gt; 1 stacks n copies in an <c>nn.Sequential</c> (ultralytics' default).</summary>
     Stacked,
@@ -10,16 +10,16 @@ public enum RepeatMode
 }
 
 /// <summary>Builds one layer from its context. Lives as a static <c>Build</c> method next to each block.</summary>
-public delegate LayerBuild ModuleFactory(LayerContext ctx);
+internal delegate LayerBuild ModuleFactory(LayerContext ctx);
 
 /// <summary>One registry entry: the YAML name, the factory, and how repeats are handled.</summary>
-public sealed record ModuleSpec(string Name, ModuleFactory Factory, RepeatMode Repeats);
+internal sealed record ModuleSpec(string Name, ModuleFactory Factory, RepeatMode Repeats);
 
 /// <summary>
 /// Maps YAML module names to factories. An instance, passed to the model builder; <see cref="CreateDefault"/>
 /// holds every built-in block. Adding a block = one file with a <c>Build</c> method + one line in <see cref="CreateDefault"/>.
 /// </summary>
-public sealed class ModuleRegistry
+internal sealed class ModuleRegistry
 {
     private readonly Dictionary<string, ModuleSpec> _specs = new(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace GhostYolo.Nn;
 
 /// <summary>Walks a module tree the way Python's <c>Module.modules()</c> does: depth-first, each instance once.</summary>
-public static class ModuleTree
+internal static class ModuleTree
 {
     public static IEnumerable<torch.nn.Module> Unique(torch.nn.Module root)
     {

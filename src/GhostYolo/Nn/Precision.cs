@@ -3,6 +3,7 @@ namespace GhostYolo.Nn;
 /// <summary>Numeric precision of inference. Post-processing (NMS, metrics) always runs in fp32.</summary>
 public enum Precision
 {
+    /// <summary>32-bit float: the reference.</summary>
     Fp32,
     /// <summary>bfloat16 weights and activations; ~1.8× faster than fp32 on CPUs with AVX-512 BF16.</summary>
     Bf16,
@@ -12,7 +13,7 @@ public enum Precision
 }
 
 /// <summary>Parses <c>fp32</c>, <c>bf16</c> (also <c>half</c>), <c>int8</c> from the command line.</summary>
-public static class PrecisionParser
+internal static class PrecisionParser
 {
     public static Precision Parse(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -13,7 +13,7 @@ namespace GhostYolo.Onnx;
 /// rounding. ONNX Runtime plans memory and fuses Conv+activation chains for a static graph, which is where it beats
 /// eager libtorch in fp32 on CPU.
 /// </summary>
-public sealed class OnnxDetector : IDisposable
+internal sealed class OnnxDetector : IDisposable
 {
     private readonly DetectionModel _model;
     private readonly int _threads;

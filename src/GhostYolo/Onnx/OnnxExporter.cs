@@ -12,7 +12,7 @@ namespace GhostYolo.Onnx;
 /// v5 (B, A, 5+nc)) — so the same NMS and scaling run on either engine. Every block of the built-in registry that
 /// appears in the detection YAMLs knows its ONNX form (<see cref="IOnnxExportable"/>).
 /// </summary>
-public static class OnnxExporter
+internal static class OnnxExporter
 {
     public const string InputName = "images";
 

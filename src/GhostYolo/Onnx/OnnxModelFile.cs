@@ -13,7 +13,7 @@ namespace GhostYolo.Onnx;
 /// read from the output shape: (N, 4+nc, A) anchor-free, (N, A, 5+nc) anchor-based. Class names, stride and image size
 /// come from the metadata ultralytics writes (<c>names</c>, <c>stride</c>, <c>imgsz</c>, <c>batch</c>).
 /// </summary>
-public sealed partial class OnnxModelFile : IDisposable
+internal sealed partial class OnnxModelFile : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _input;

@@ -10,7 +10,7 @@ namespace GhostYolo.Onnx;
 /// integer kernels shows them here as float <c>Conv</c>/<c>FusedConv</c> between DequantizeLinear nodes, so an unfused
 /// graph cannot pass for int8.
 /// </summary>
-public sealed record OptimizedGraph(IReadOnlyDictionary<string, int> OpCounts)
+internal sealed record OptimizedGraph(IReadOnlyDictionary<string, int> OpCounts)
 {
     /// <summary>Convolutions run by integer kernels (QLinearConv, ConvInteger).</summary>
     public int IntegerConvs => Count("QLinearConv") + Count("ConvInteger");

@@ -11,7 +11,7 @@ namespace GhostYolo.Platform;
 /// is 0.03, so the buffer is dropped and the call never made. Checkpoints still carry <c>num_batches_tracked</c> for
 /// PyTorch (<c>Weights/StateDictIO</c> adds and skips it).
 /// </remarks>
-public static class BatchNorms
+internal static class BatchNorms
 {
     public static TorchSharp.Modules.BatchNorm2d WithoutCounter(long c, double eps, double momentum)
     {

@@ -1,7 +1,7 @@
 namespace GhostYolo.Platform;
 
 /// <summary>What the CPU can do fast, read once from /proc/cpuinfo (Linux); used to decide whether bf16 inference pays off.</summary>
-public static class CpuFeatures
+internal static class CpuFeatures
 {
     private static readonly Lazy<string> Flags = new(() =>
     {

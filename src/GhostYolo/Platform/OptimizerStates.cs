@@ -10,7 +10,7 @@ namespace GhostYolo.Platform;
 /// run crashed). The buffers sit in private fields of TorchSharp's state classes, so they are swapped for contiguous
 /// copies by reflection before saving and before loading (the optimizer updates its own buffers, so values are unchanged).
 /// </summary>
-public static class OptimizerStates
+internal static class OptimizerStates
 {
     public static void MakeContiguous(TorchSharp.Modules.OptimizerHelper optimizer)
     {

@@ -11,7 +11,7 @@ namespace GhostYolo.Platform;
 /// yolov8s' SPPF and larger models — killing the process. Same result; autograd handles the backward. Forward hooks on the
 /// inner Conv2d do not fire on this path (MacCounter hooks the Conv module itself).
 /// </summary>
-public static class PointwiseGemm
+internal static class PointwiseGemm
 {
     /// <summary>Whether 1×1 convolutions of channels-last inputs must avoid oneDNN on this machine.</summary>
     public static bool Needed => CpuFeatures.CacheSizesHidden;

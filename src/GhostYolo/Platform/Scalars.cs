@@ -9,7 +9,7 @@ namespace GhostYolo.Platform;
 /// finalize that temporary mid-call. tools/fix-libtorchsharp.sh makes that harmless everywhere (the native release is
 /// deferred); these also save the allocation. Immutable, never disposed.
 /// </summary>
-public static class Scalars
+internal static class Scalars
 {
     public static readonly Scalar One = 1.0;
     public static readonly Scalar Three = 3.0;

@@ -10,7 +10,7 @@ namespace GhostYolo.Tracking;
 /// remaining tracked ones to low-score detections by IoU; confirm or drop last frame's new tracks; start tracks from
 /// unmatched confident detections; forget tracks lost longer than the buffer.
 /// </summary>
-public sealed class ByteTracker : ITracker
+internal sealed class ByteTracker : ITracker
 {
     private readonly TrackerOptions _o;
     private readonly int _maxTimeLost;

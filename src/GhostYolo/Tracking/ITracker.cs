@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace GhostYolo.Tracking;
 
 /// <summary>A multi-object tracker: fed one frame's detections at a time, in order, it returns the tracked boxes with IDs.</summary>
-public interface ITracker
+internal interface ITracker
 {
     /// <summary>Associates <paramref name="detections"/> (original pixels) with the tracks; returns the confirmed tracks
     /// of this frame (box, score, class and <see cref="Detection.TrackId"/>). <paramref name="frame"/> (BGR) is used for
@@ -16,7 +16,7 @@ public interface ITracker
 }
 
 /// <summary>Creates the tracker an options record names.</summary>
-public static class Trackers
+internal static class Trackers
 {
     public static ITracker Create(TrackerOptions options, double frameRate = 30) => options.TrackerType switch
     {

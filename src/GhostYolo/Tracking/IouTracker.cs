@@ -8,7 +8,7 @@ namespace GhostYolo.Tracking;
 /// the ID of the previous frame's box it overlaps most (greedy, best IoU first, IoU ≥ 0.3), else a new ID. No motion
 /// model and no memory beyond one frame, so every miss or occlusion breaks the identity.
 /// </summary>
-public sealed class IouTracker(TrackerOptions options) : ITracker
+internal sealed class IouTracker(TrackerOptions options) : ITracker
 {
     private const double MinIou = 0.3;
     private List<Detection> _previous = [];

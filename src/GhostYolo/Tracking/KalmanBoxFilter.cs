@@ -1,7 +1,7 @@
 namespace GhostYolo.Tracking;
 
 /// <summary>How a box is measured: centre, aspect ratio and height (ByteTrack) or centre, width and height (BoT-SORT).</summary>
-public enum BoxMeasurement
+internal enum BoxMeasurement
 {
     /// <summary>(cx, cy, w/h, h): ultralytics <c>KalmanFilterXYAH</c>, used by ByteTrack.</summary>
     Xyah,
@@ -19,7 +19,7 @@ public enum BoxMeasurement
 /// reduces to a few loops. MathNet.Numerics did the same work 25–80× slower here (its default multi-threaded provider
 /// spends ~2 ms per predict + update on 8×8 matrices), which made ByteTrack cost 3–6 ms per frame.
 /// </remarks>
-public sealed class KalmanBoxFilter(BoxMeasurement measurement)
+internal sealed class KalmanBoxFilter(BoxMeasurement measurement)
 {
     private const double WeightPosition = 1.0 / 20, WeightVelocity = 1.0 / 160;
 

@@ -8,7 +8,7 @@ namespace GhostYolo.Tracking;
 /// Written by hand because no maintained .NET package solves rectangular problems with forbidden (+∞) entries;
 /// it is O(n²·m) and the matrices in tracking and MOT evaluation are small.
 /// </summary>
-public static class LinearAssignment
+internal static class LinearAssignment
 {
     /// <summary>
     /// The assignment of min(rows, cols) pairs with the smallest total cost, as

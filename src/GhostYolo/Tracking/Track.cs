@@ -3,7 +3,7 @@ using GhostYolo.Engine;
 namespace GhostYolo.Tracking;
 
 /// <summary>Where a track is in its life (ultralytics <c>TrackState</c>).</summary>
-public enum TrackState { New, Tracked, Lost, Removed }
+internal enum TrackState { New, Tracked, Lost, Removed }
 
 /// <summary>
 /// One tracklet (ultralytics <c>STrack</c> / <c>BOTrack</c>): a Kalman state for its box, its ID, the class and score of

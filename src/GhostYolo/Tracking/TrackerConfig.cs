@@ -8,7 +8,7 @@ namespace GhostYolo.Tracking;
 /// <c>track_high_thresh</c>, …) into <see cref="TrackerOptions"/>. A key it does not know is an error that names the
 /// file and line and suggests the nearest known key; keys it leaves out keep their defaults.
 /// </summary>
-public static class TrackerConfig
+internal static class TrackerConfig
 {
     private static readonly string[] Keys =
     [

@@ -18,6 +18,7 @@ public enum TrackerType
 /// </summary>
 public sealed record TrackerOptions
 {
+    /// <summary>The association: ByteTrack, BoT-SORT or plain IoU matching.</summary>
     public TrackerType TrackerType { get; init; } = TrackerType.ByteTrack;
     /// <summary>Detections at or above this score take part in the first association.</summary>
     public double TrackHighThresh { get; init; } = 0.5;
@@ -35,10 +36,15 @@ public sealed record TrackerOptions
     public string GmcMethod { get; init; } = "sparseOptFlow";
     /// <summary>BoT-SORT re-identification gates (used only with re-identification, which GhostYolo does not have).</summary>
     public double ProximityThresh { get; init; } = 0.5;
+    /// <summary>BoT-SORT appearance gate (kept for the YAML files; inert without re-identification).</summary>
     public double AppearanceThresh { get; init; } = 0.25;
+    /// <summary>BoT-SORT re-identification; GhostYolo has none, so this must stay false.</summary>
     public bool WithReid { get; init; }
 
+    /// <summary>ultralytics' <c>bytetrack.yaml</c>.</summary>
     public static TrackerOptions ByteTrack { get; } = new();
+    /// <summary>ultralytics' <c>botsort.yaml</c>.</summary>
     public static TrackerOptions BotSort { get; } = new() { TrackerType = TrackerType.BotSort };
+    /// <summary>Greedy IoU matching (a baseline).</summary>
     public static TrackerOptions Iou { get; } = new() { TrackerType = TrackerType.Iou };
 }

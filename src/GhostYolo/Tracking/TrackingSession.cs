@@ -7,6 +7,7 @@ namespace GhostYolo.Tracking;
 /// <summary>What to do besides tracking: trails to draw, a line to count crossings of.</summary>
 public sealed record TrackOptions
 {
+    /// <summary>The tracker and its settings.</summary>
     public TrackerOptions Tracker { get; init; } = TrackerOptions.ByteTrack;
     /// <summary>Draw each track's last N centres (0: no trails).</summary>
     public int Trails { get; init; }
@@ -15,6 +16,11 @@ public sealed record TrackOptions
 }
 
 /// <summary>One track's life: its class (most frequent), the first and last frame it was seen in, and how often.</summary>
+/// <param name="TrackId">The track's ID.</param>
+/// <param name="Class">Its most frequent class.</param>
+/// <param name="FirstFrame">First frame it was seen in (from 1).</param>
+/// <param name="LastFrame">Last frame it was seen in.</param>
+/// <param name="Frames">Frames it was seen in.</param>
 public sealed record TrackSummary(int TrackId, int Class, int FirstFrame, int LastFrame, int Frames)
 {
     /// <summary>Seconds between first and last sighting at <paramref name="fps"/>.</summary>
@@ -22,6 +28,9 @@ public sealed record TrackSummary(int TrackId, int Class, int FirstFrame, int La
 }
 
 /// <summary>A track crossing the counting line: <c>In</c> when it passes to the right-hand side of A→B as seen on screen.</summary>
+/// <param name="Frame">The frame of the crossing (from 1).</param>
+/// <param name="TrackId">The track that crossed.</param>
+/// <param name="In">True when it crossed to the right-hand side of A→B.</param>
 public sealed record LineCrossing(int Frame, int TrackId, bool In);
 
 /// <summary>
@@ -43,10 +52,14 @@ public sealed class TrackingSession(TrackOptions options, TextWriter mot, double
     /// <summary>Time spent inside the tracker itself (association, Kalman, camera-motion compensation).</summary>
     public TimeSpan TrackerTime => _trackerTime.Elapsed;
 
+    /// <summary>Every crossing of <see cref="TrackOptions.CountLine"/> so far, in order.</summary>
     public IReadOnlyList<LineCrossing> Crossings => _crossings;
+    /// <summary>Crossings to the right-hand side of A→B so far.</summary>
     public int CountIn => _crossings.Count(c => c.In);
+    /// <summary>Crossings to the left-hand side of A→B so far.</summary>
     public int CountOut => _crossings.Count(c => !c.In);
 
+    /// <summary>Every track seen so far, by ID.</summary>
     public IReadOnlyList<TrackSummary> Summaries => _lives.OrderBy(kv => kv.Key)
         .Select(kv => new TrackSummary(kv.Key, kv.Value.Classes.MaxBy(c => c.Value).Key, kv.Value.First, kv.Value.Last, kv.Value.Frames)).ToList();
 
@@ -96,7 +109,7 @@ public sealed class TrackingSession(TrackOptions options, TextWriter mot, double
     /// Null when the step p→q does not cross segment a–b; else true when it crosses to the right-hand side of a→b as seen on
     /// screen (image y points down, so the side where (b − a) × (p − a) &gt; 0).
     /// </summary>
-    public static bool? Crosses(Point p, Point q, Point a, Point b)
+    internal static bool? Crosses(Point p, Point q, Point a, Point b)
     {
         static long Side(Point a, Point b, Point p) => (long)(b.X - a.X) * (p.Y - a.Y) - (long)(b.Y - a.Y) * (p.X - a.X);
         bool before = Side(a, b, p) > 0, after = Side(a, b, q) > 0;

@@ -6,7 +6,7 @@ namespace GhostYolo.Visual;
 /// <summary>
 /// Grid mosaic of a batch with its label boxes and class names (ultralytics <c>plot_images</c> → <c>train_batch0.jpg</c>).
 /// </summary>
-public static class BatchPlot
+internal static class BatchPlot
 {
     /// <summary>Renders and writes the mosaic to <paramref name="path"/>.</summary>
     public static void Save(string path, Batch batch, IReadOnlyList<string> names, int maxImages = 16, int maxSize = 1920)

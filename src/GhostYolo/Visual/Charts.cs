@@ -8,7 +8,7 @@ namespace GhostYolo.Visual;
 /// thin per-class lines (when fewer than 21 classes, else grey), a thick blue mean line, legend at the right.
 /// File names match ultralytics: PR_curve.png, F1_curve.png, P_curve.png, R_curve.png.
 /// </summary>
-public static class Charts
+internal static class Charts
 {
     /// <summary>Default image size (ultralytics draws 9×6 inches; 1350×900 px keeps the same aspect).</summary>
     public const int DefaultWidth = 1350, DefaultHeight = 900;

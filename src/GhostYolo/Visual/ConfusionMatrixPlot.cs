@@ -10,7 +10,7 @@ namespace GhostYolo.Visual;
 /// there are fewer than 30 classes, cells below 0.005 left blank. Writes confusion_matrix.png /
 /// confusion_matrix_normalized.png.
 /// </summary>
-public static class ConfusionMatrixPlot
+internal static class ConfusionMatrixPlot
 {
     /// <summary>Writes both the raw and the normalised image into <paramref name="directory"/>; returns the paths.</summary>
     public static IReadOnlyList<string> WriteBoth(string directory, ConfusionMatrix matrix, IReadOnlyList<string>? names = null)

@@ -4,13 +4,13 @@ using OpenCvSharp;
 namespace GhostYolo.Visual;
 
 /// <summary>A box to draw: corners in image pixels, class, optional confidence and track ID (colour and "id:7" prefix).</summary>
-public readonly record struct DrawBox(float X1, float Y1, float X2, float Y2, int Class, float? Confidence = null, int? TrackId = null);
+internal readonly record struct DrawBox(float X1, float Y1, float X2, float Y2, int Class, float? Confidence = null, int? TrackId = null);
 
 /// <summary>
 /// Box and label drawing on OpenCV images the way ultralytics' <c>Annotator</c> does (cv2 path, training.md §7):
 /// line width rule, Hershey Simplex labels "name 0.87" on a filled box-coloured rectangle, dark/white text rule.
 /// </summary>
-public static class Drawing
+internal static class Drawing
 {
     /// <summary>Default line width <c>max(round((H + W + 3) / 2 · 0.003), 2)</c> (Python round).</summary>
     public static int LineWidth(int height, int width) => Math.Max((int)Math.Round((height + width + 3) / 2.0 * 0.003), 2);

@@ -8,7 +8,7 @@ namespace GhostYolo.Visual;
 /// The <c>labels.jpg</c> overview (ultralytics <c>plot_labels</c>): instances per class, up to 1000 box outlines centred,
 /// box centres (x, y) and box sizes (w, h), drawn with OpenCV in a 2×2 grid.
 /// </summary>
-public static class LabelsPlot
+internal static class LabelsPlot
 {
     private const int Panel = 400, Margin = 40;
 

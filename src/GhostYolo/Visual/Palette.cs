@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace GhostYolo.Visual;
 
 /// <summary>The ultralytics v8 class palette (ultralytics <c>utils.plotting.Colors</c>, training.md §7).</summary>
-public static class Palette
+internal static class Palette
 {
     private static readonly string[] Hex =
     [

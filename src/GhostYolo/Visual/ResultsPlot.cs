@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace GhostYolo.Visual;
 
 /// <summary><c>results.png</c>: one small chart per results.csv column (losses, metrics), as ultralytics plots them.</summary>
-public static class ResultsPlot
+internal static class ResultsPlot
 {
     /// <param name="columns">results.csv as columns by header name (<c>ResultsCsv.Read</c>), with an <c>epoch</c> column.</param>
     public static void Save(string path, IReadOnlyDictionary<string, List<double>> columns)

@@ -8,20 +8,31 @@ namespace GhostYolo.Weights;
 /// <summary>Everything about a checkpoint except the tensors (stored as JSON in the file header).</summary>
 public sealed record CheckpointInfo
 {
+    /// <summary>The header's format tag.</summary>
     public string Format { get; init; } = "ghostyolo-checkpoint/1";
     /// <summary>The model YAML text, so the checkpoint loads without the original file.</summary>
     public required string ModelYaml { get; init; }
+    /// <summary>The model's display name (e.g. <c>YOLOv8n</c>).</summary>
     public required string ModelName { get; init; }
+    /// <summary>The scale letter of a scaled YAML (<c>n</c>, <c>s</c>, …); null when the YAML has no scales.</summary>
     public string? Scale { get; init; }
+    /// <summary>Number of classes.</summary>
     public required int Nc { get; init; }
+    /// <summary>Class names, index = class id.</summary>
     public required IReadOnlyList<string> Names { get; init; }
+    /// <summary>The image size it was trained at (val and detect default to it).</summary>
     public int ImgSz { get; init; } = 640;
     /// <summary>Last finished epoch (0-based); −1 for a finished run (stripped, like ultralytics).</summary>
     public int Epoch { get; init; } = -1;
+    /// <summary>The best fitness (0.1 · mAP50 + 0.9 · mAP50-95) of the run when it was saved.</summary>
     public double BestFitness { get; init; }
+    /// <summary>Updates of the EMA weights so far (resuming continues the EMA's warm-up from here).</summary>
     public long EmaUpdates { get; init; }
+    /// <summary>The training arguments (<c>args.yaml</c>'s keys and values).</summary>
     public Dictionary<string, string> TrainArgs { get; init; } = new();
+    /// <summary>The validation metrics of the saved epoch, by ultralytics' <c>results.csv</c> column names, and <c>fitness</c>.</summary>
     public Dictionary<string, double> Metrics { get; init; } = new();
+    /// <summary>When it was written (UTC).</summary>
     public DateTime Date { get; init; } = DateTime.UtcNow;
 }
 
@@ -29,7 +40,7 @@ public sealed record CheckpointInfo
 /// A GhostYolo checkpoint file (<c>weights/best.gyt</c>, <c>last.gyt</c>): a JSON header, the (EMA) model weights and,
 /// while training, the optimizer state. Written to a temp file and renamed, so a crash never leaves a half-written file.
 /// </summary>
-public sealed class Checkpoint : IDisposable
+internal sealed class Checkpoint : IDisposable
 {
     private static readonly byte[] Magic = "GHOSTYOLO\u0001"u8.ToArray();
     public const string Extension = ".gyt";
@@ -157,10 +168,14 @@ public sealed class Checkpoint : IDisposable
 }
 
 /// <summary>What <c>--weights</c> transferred into a (possibly different) model, and why the rest was skipped.</summary>
+/// <param name="Transferred">Model tensors filled from the file.</param>
+/// <param name="Skipped">Model tensors left as they were, each with the reason (missing, other shape).</param>
+/// <param name="Unused">File tensors the model has no place for.</param>
 public sealed record TransferReport(IReadOnlyList<string> Transferred, IReadOnlyList<(string Name, string Reason)> Skipped, IReadOnlyList<string> Unused)
 {
     /// <summary>BatchNorms of the model, and how many of them found a <c>num_batches_tracked</c> counter in the file.</summary>
     public int BatchNorms { get; init; }
+    /// <summary>BatchNorm <c>num_batches_tracked</c> counters found in the file.</summary>
     public int BatchCountersInFile { get; init; }
 
     /// <summary>ultralytics' "Transferred N/M items" numerator: it counts the PyTorch state dict, where every BatchNorm has a

@@ -6,7 +6,7 @@ namespace GhostYolo.Weights;
 /// ultralytics and yolov5 (and their forks, which live in the same packages) are allowed by module prefix and rebuild
 /// as plain attribute bags. Nothing named here is ever called.
 /// </summary>
-public static class PickleAllowList
+internal static class PickleAllowList
 {
     private static readonly HashSet<string> Exact = new(StringComparer.Ordinal)
     {

@@ -9,7 +9,7 @@ namespace GhostYolo.Weights;
 /// whole stream, before Razorvine sees a byte of it. Written by hand because neither Razorvine nor TorchSharp.PyBridge
 /// offers a hook at global-lookup time.
 /// </summary>
-public static class PickleGlobals
+internal static class PickleGlobals
 {
     /// <summary>The distinct globals in <paramref name="pickle"/>, in first-use order.</summary>
     /// <exception cref="InvalidDataException">Not a pickle, truncated, or a <c>STACK_GLOBAL</c> whose names are not literal strings.</exception>

@@ -8,7 +8,7 @@ namespace GhostYolo.Weights;
 /// Reads a pickled <c>torch.nn.Module</c> (an attribute bag from <see cref="TorchArchive"/>) the way PyTorch's
 /// <c>state_dict()</c> does: parameters, persistent buffers and children's, with dotted names (order not kept).
 /// </summary>
-public static class PyModuleTree
+internal static class PyModuleTree
 {
     public static bool IsModule(object? o) => o is ClassDict d && d.ContainsKey("_modules") && d.ContainsKey("_parameters");
 

@@ -11,7 +11,7 @@ namespace GhostYolo.Weights;
 /// range, then the raw bytes). Tensors are read by TorchSharp.PyBridge; the writer is ours because PyBridge's cannot
 /// store <c>__metadata__</c>, where GhostYolo keeps the model YAML, class names and image size.
 /// </summary>
-public static class SafetensorsFile
+internal static class SafetensorsFile
 {
     public const string Extension = ".safetensors";
 

@@ -6,7 +6,7 @@ namespace GhostYolo.Weights;
 /// Reads and writes a name → tensor dictionary in a simple self-describing format (name, dtype, shape, raw bytes),
 /// so a checkpoint's weights can be inspected and transferred into a different model without building the original.
 /// </summary>
-public static class StateDictIO
+internal static class StateDictIO
 {
     public static void Write(BinaryWriter w, IReadOnlyDictionary<string, Tensor> state)
     {

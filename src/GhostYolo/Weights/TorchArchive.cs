@@ -20,7 +20,7 @@ namespace GhostYolo.Weights;
 /// OrderedDict; the storage loading (shared storages read once, views rebuilt with their strides) is therefore ours.
 /// Razorvine keeps its constructors in one process-wide table, so they are (re-)registered under a lock for every read.
 /// </remarks>
-public static class TorchArchive
+internal static class TorchArchive
 {
     private static readonly object Gate = new();
 
@@ -167,14 +167,14 @@ public static class TorchArchive
 
 /// <summary>A Python <c>collections.OrderedDict</c> as a <see cref="Hashtable"/>. Insertion order is not kept: Razorvine's
 /// SETITEMS inserts each batch of items in reverse, and nothing here depends on order (tensors are matched by name).</summary>
-public sealed class PyOrderedDict : Hashtable
+internal sealed class PyOrderedDict : Hashtable
 {
     /// <summary>State set by pickle's BUILD (torch state dicts carry <c>_metadata</c>); not needed here.</summary>
     public void __setstate__(Hashtable state) { }
 }
 
 /// <summary>A value GhostYolo does not interpret (numpy arrays and scalars): its constructor name and arguments.</summary>
-public sealed class PyOpaque(string kind, object[] args)
+internal sealed class PyOpaque(string kind, object[] args)
 {
     public string Kind { get; } = kind;
     public object[] Args { get; } = args;

@@ -13,7 +13,7 @@ namespace GhostYolo.Weights;
 /// <c>DetectionModel</c> — or a plain state dict. A checkpoint becomes a GhostYolo <see cref="Checkpoint"/>: the model
 /// YAML it carries, class names, training image size and the weights under ultralytics' names.
 /// </summary>
-public static class TorchCheckpoint
+internal static class TorchCheckpoint
 {
     /// <summary>True for files <see cref="Read"/> understands by extension (<c>.pt</c>, <c>.pth</c>).</summary>
     public static bool IsTorchFile(string path)

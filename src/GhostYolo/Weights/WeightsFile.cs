@@ -8,7 +8,7 @@ namespace GhostYolo.Weights;
 /// One door for every weights format GhostYolo reads: its own <c>.gyt</c> checkpoints, ultralytics / yolov5 checkpoints and
 /// plain state dicts saved by <c>torch.save</c> (<c>.pt</c>, <c>.pth</c>), and safetensors files.
 /// </summary>
-public static class WeightsFile
+internal static class WeightsFile
 {
     /// <summary>The <c>__metadata__</c> key under which GhostYolo's safetensors export stores the model YAML.</summary>
     public const string YamlKey = "yaml";

@@ -10,7 +10,7 @@ namespace GhostYolo.Weights;
 /// <see cref="Nn.ModelDefinition.Parse"/> reads as if it were the original file. Names such as <c>nc</c>,
 /// <c>anchors</c> or <c>nearest</c> stay plain scalars, because the model parsers resolve bare names.
 /// </summary>
-public static partial class YamlText
+internal static partial class YamlText
 {
     public static string FromDict(IDictionary dict)
     {

@@ -8,8 +8,8 @@ public sealed class ShapesFixture : IDisposable
     public TempDir Dir { get; } = new();
     public ShapesResult Result { get; }
     public DatasetDefinition Definition { get; }
-    public LabelIndex Train { get; }
-    public LabelIndex Val { get; }
+    internal LabelIndex Train { get; }
+    internal LabelIndex Val { get; }
 
     public ShapesFixture()
     {

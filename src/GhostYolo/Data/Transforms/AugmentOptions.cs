@@ -1,7 +1,7 @@
 namespace GhostYolo.Data.Transforms;
 
 /// <summary>Augmentation hyper-parameters; defaults equal ultralytics <c>cfg/default.yaml</c>.</summary>
-public sealed record AugmentOptions
+internal sealed record AugmentOptions
 {
     public double HsvH { get; init; } = 0.015;
     public double HsvS { get; init; } = 0.7;
@@ -23,7 +23,7 @@ public sealed record AugmentOptions
 }
 
 /// <summary>Builds the ultralytics v8 training pipeline (<c>v8_transforms</c>, training.md §2).</summary>
-public static class TrainTransforms
+internal static class TrainTransforms
 {
     /// <summary>
     /// Mosaic → RandomPerspective(pre = LetterBox(imgsz)) → MixUp → RandomHSV → flip up-down → flip left-right.
@@ -46,7 +46,7 @@ public static class TrainTransforms
 }
 
 /// <summary>Builds the validation pipeline (training.md §2.11): LetterBox(imgsz, scaleup False) with the per-batch rect shape.</summary>
-public static class ValTransforms
+internal static class ValTransforms
 {
     /// <summary>LetterBox only.</summary>
     public static TransformPipeline Build(int imgsz) => new([new LetterBox(imgsz, imgsz, scaleUp: false)]);

@@ -1,14 +1,14 @@
 namespace GhostYolo.Data.Transforms;
 
 /// <summary>A box-aware augmentation step; draws only from the <see cref="Random"/> it is given.</summary>
-public interface ITransform
+internal interface ITransform
 {
     /// <summary>Transforms <paramref name="sample"/> in place (image and boxes).</summary>
     void Apply(Sample sample, Random rng);
 }
 
 /// <summary>Runs steps in order (ultralytics <c>Compose</c>).</summary>
-public sealed class TransformPipeline(IReadOnlyList<ITransform> steps) : ITransform
+internal sealed class TransformPipeline(IReadOnlyList<ITransform> steps) : ITransform
 {
     /// <summary>The steps, in order.</summary>
     public IReadOnlyList<ITransform> Steps { get; } = steps;
@@ -21,7 +21,7 @@ public sealed class TransformPipeline(IReadOnlyList<ITransform> steps) : ITransf
 }
 
 /// <summary>Gives augmentations that combine images (Mosaic, MixUp) access to other dataset images.</summary>
-public interface ISampleSource
+internal interface ISampleSource
 {
     /// <summary>Number of images.</summary>
     int Count { get; }

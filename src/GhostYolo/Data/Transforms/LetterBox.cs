@@ -8,7 +8,7 @@ namespace GhostYolo.Data.Transforms;
 /// <param name="Left">Integer left padding.</param><param name="Top">Integer top padding.</param>
 /// <param name="UnpadW">Resized content width.</param><param name="UnpadH">Resized content height.</param>
 /// <param name="Height">Output height.</param><param name="Width">Output width.</param>
-public readonly record struct LetterBoxInfo(double RatioW, double RatioH, double Dw, double Dh, int Left, int Top, int UnpadW, int UnpadH, int Height, int Width)
+internal readonly record struct LetterBoxInfo(double RatioW, double RatioH, double Dw, double Dh, int Left, int Top, int UnpadW, int UnpadH, int Height, int Width)
 {
     /// <summary>Maps a letterboxed point back to the input image (ultralytics <c>scale_boxes</c> with ratio_pad).</summary>
     public (double X, double Y) ToInput(double x, double y) => ((x - Left) / RatioW, (y - Top) / RatioH);
@@ -27,7 +27,7 @@ public readonly record struct LetterBoxInfo(double RatioW, double RatioH, double
 /// Resize and pad to a target shape keeping the aspect ratio (ultralytics <c>LetterBox</c>, training.md §2.8):
 /// Python-round sizes, pad 114, odd pads put the extra pixel bottom/right.
 /// </summary>
-public sealed class LetterBox(int height, int width, bool auto = false, bool scaleFill = false, bool scaleUp = true, bool center = true, int stride = 32) : ITransform
+internal sealed class LetterBox(int height, int width, bool auto = false, bool scaleFill = false, bool scaleUp = true, bool center = true, int stride = 32) : ITransform
 {
     /// <summary>Square letterbox.</summary>
     public LetterBox(int size, bool auto = false, bool scaleFill = false, bool scaleUp = true, bool center = true, int stride = 32)

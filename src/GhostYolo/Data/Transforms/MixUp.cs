@@ -6,7 +6,7 @@ namespace GhostYolo.Data.Transforms;
 /// MixUp (ultralytics <c>MixUp</c>, training.md §2.4): with probability p blend with a random dataset image that went
 /// through the same pre-transforms (Mosaic, RandomPerspective), r ~ Beta(32, 32), labels concatenated.
 /// </summary>
-public sealed class MixUp(ISampleSource source, ITransform preTransform, double p = 0.0) : ITransform
+internal sealed class MixUp(ISampleSource source, ITransform preTransform, double p = 0.0) : ITransform
 {
     /// <inheritdoc />
     public void Apply(Sample sample, Random rng)

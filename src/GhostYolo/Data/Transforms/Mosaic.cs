@@ -9,7 +9,7 @@ namespace GhostYolo.Data.Transforms;
 /// With <paramref name="yolov5"/> it is yolov5 v7.0's <c>load_mosaic</c> instead (training.md §2.12): the three partners are drawn
 /// uniformly from the whole dataset and the four images are shuffled, so the sample lands in a random quadrant.
 /// </summary>
-public sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0, bool yolov5 = false) : ITransform
+internal sealed class Mosaic(ISampleSource source, int imgsz, double p = 1.0, bool yolov5 = false) : ITransform
 {
     /// <summary>Mosaic probability.</summary>
     public double P { get; } = p;

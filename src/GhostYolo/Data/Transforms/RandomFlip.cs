@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace GhostYolo.Data.Transforms;
 
 /// <summary>Flip direction.</summary>
-public enum FlipDirection
+internal enum FlipDirection
 {
     /// <summary>Left-right (mirror columns).</summary>
     Horizontal,
@@ -12,7 +12,7 @@ public enum FlipDirection
 }
 
 /// <summary>Random flip with probability p (ultralytics <c>RandomFlip</c>, training.md §2.7); always draws once.</summary>
-public sealed class RandomFlip(double p, FlipDirection direction) : ITransform
+internal sealed class RandomFlip(double p, FlipDirection direction) : ITransform
 {
     /// <inheritdoc />
     public void Apply(Sample sample, Random rng)

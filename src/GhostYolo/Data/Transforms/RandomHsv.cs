@@ -6,7 +6,7 @@ namespace GhostYolo.Data.Transforms;
 /// Random hue/saturation/value gains applied through lookup tables (ultralytics <c>RandomHSV</c>, training.md §2.6):
 /// r = U(−1,1)·gain + 1 per channel, LUTs truncated to uint8, hue modulo 180 (OpenCV 8-bit HSV).
 /// </summary>
-public sealed class RandomHsv(double hgain = 0.015, double sgain = 0.7, double vgain = 0.4) : ITransform
+internal sealed class RandomHsv(double hgain = 0.015, double sgain = 0.7, double vgain = 0.4) : ITransform
 {
     /// <inheritdoc />
     public void Apply(Sample sample, Random rng)

@@ -7,7 +7,7 @@ namespace GhostYolo.Data.Transforms;
 /// M = T·S·R·P·C, warp with border 114, boxes from transformed corners, clipped, filtered by <see cref="BoxCandidates"/>.
 /// Without a mosaic border the <paramref name="preTransform"/> letterbox makes the image square first.
 /// </summary>
-public sealed class RandomPerspective(
+internal sealed class RandomPerspective(
     double degrees = 0.0, double translate = 0.1, double scale = 0.5, double shear = 0.0, double perspective = 0.0,
     LetterBox? preTransform = null) : ITransform
 {

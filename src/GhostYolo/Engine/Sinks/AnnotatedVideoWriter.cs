@@ -8,7 +8,7 @@ namespace GhostYolo.Engine.Sinks;
 /// released when the next video starts or at the end). Release always runs (<see cref="Dispose"/>), so an interrupted
 /// run leaves a playable file holding the frames written so far.
 /// </summary>
-public sealed class AnnotatedVideoWriter(string saveDir) : IDisposable
+internal sealed class AnnotatedVideoWriter(string saveDir) : IDisposable
 {
     private VideoWriter? _writer;
     private string? _input;

@@ -6,7 +6,7 @@ namespace GhostYolo.Engine.Sinks;
 /// Shows annotated frames in an OpenCV window (ultralytics <c>show</c>), one window per input, when a display exists.
 /// All calls come from the writer thread, which owns the windows (HighGUI wants one thread).
 /// </summary>
-public sealed class DisplayWindow : IDisposable
+internal sealed class DisplayWindow : IDisposable
 {
     private readonly HashSet<string> _windows = [];
 

@@ -7,7 +7,7 @@ namespace GhostYolo.Engine.Sinks;
 /// YOLO-format prediction labels (ultralytics <c>Results.save_txt</c>): one line <c>cls cx cy w h [conf]</c> per box,
 /// normalised to the original image, numbers formatted like Python's <c>%g</c>.
 /// </summary>
-public static class LabelFile
+internal static class LabelFile
 {
     /// <summary>The label text for <paramref name="detections"/> on an image of <paramref name="shape"/>.</summary>
     public static string Format(IReadOnlyList<Detection> detections, (int H, int W) shape, bool saveConf)

@@ -14,7 +14,7 @@ namespace GhostYolo.Engine.Sinks;
 /// <see cref="Post"/> blocks while the queue is full, so memory stays flat; <see cref="Complete"/> (or
 /// <see cref="Dispose"/>, e.g. after Ctrl+C) drains the queue and releases the video writer, leaving playable files.
 /// </summary>
-public sealed class PredictionWriter : IDisposable
+internal sealed class PredictionWriter : IDisposable
 {
     private readonly Channel<Item> _queue;
     private readonly Thread _thread;

@@ -6,7 +6,7 @@ namespace GhostYolo.Engine.Sources;
 /// A live capture: a webcam by index or a stream URL OpenCV can open (ultralytics <c>LoadStreams</c>, one stream).
 /// Opening fails fast with a clear message when the camera or stream is not there.
 /// </summary>
-public sealed class CaptureSource : IFrameSource
+internal sealed class CaptureSource : IFrameSource
 {
     private readonly VideoFile _video;
     private readonly string _path;

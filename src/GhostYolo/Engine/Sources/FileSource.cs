@@ -7,7 +7,7 @@ namespace GhostYolo.Engine.Sources;
 /// Images and video files from a list of paths (a single file, a folder, a glob or a .txt list; see
 /// <see cref="FrameSources.Open"/>), read in order (ultralytics <c>LoadImagesAndVideos</c>).
 /// </summary>
-public sealed class FileSource : IFrameSource
+internal sealed class FileSource : IFrameSource
 {
     private readonly IReadOnlyList<string> _paths;
     private readonly int _vidStride;

@@ -8,7 +8,7 @@ namespace GhostYolo.Engine.Sources;
 /// an image or video file, a folder (its images and videos, sorted), a glob (<c>dir/*.jpg</c>, <c>dir/**/*.png</c>),
 /// a <c>.txt</c> list of paths, a webcam index (<c>0</c>) or a stream URL.
 /// </summary>
-public static class FrameSources
+internal static class FrameSources
 {
     private static readonly string[] StreamSchemes = ["rtsp://", "rtmp://", "http://", "https://", "tcp://", "udp://"];
 

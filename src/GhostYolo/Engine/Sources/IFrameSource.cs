@@ -3,7 +3,15 @@ using OpenCvSharp;
 namespace GhostYolo.Engine.Sources;
 
 /// <summary>What a frame came from: a still image, a video file, or a live capture (webcam index or stream URL).</summary>
-public enum SourceKind { Image, Video, Stream }
+public enum SourceKind
+{
+    /// <summary>A still image file.</summary>
+    Image,
+    /// <summary>A video file.</summary>
+    Video,
+    /// <summary>A webcam or a stream URL: live, with no known length.</summary>
+    Stream,
+}
 
 /// <summary>
 /// One decoded frame (8-bit BGR, original size) and where it came from; owns <see cref="Image"/> until disposed.
@@ -18,6 +26,7 @@ public enum SourceKind { Image, Video, Stream }
 /// <param name="Fps">Frame rate the output video should play at (input fps / vid-stride); 0 for images.</param>
 public sealed record Frame(Mat Image, string Path, SourceKind Kind, int SourceIndex, int SourceCount, int FrameIndex, int? FrameCount, double Fps) : IDisposable
 {
+    /// <summary>Releases <see cref="Image"/>.</summary>
     public void Dispose() => Image.Dispose();
 }
 

@@ -6,7 +6,7 @@ namespace GhostYolo.Engine.Sources;
 /// An opened video file or capture with its properties (ultralytics <c>LoadImagesAndVideos._new_video</c>):
 /// fps from <c>CAP_PROP_FPS</c> (30 when unknown), frames = frame_count / vid_stride.
 /// </summary>
-public sealed class VideoFile : IDisposable
+internal sealed class VideoFile : IDisposable
 {
     private readonly VideoCapture _capture;
 

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Export;
 
 /// <summary>A block that knows its own ONNX form: given its input value names, it adds nodes and returns its outputs.</summary>
-public interface IOnnxExportable
+internal interface IOnnxExportable
 {
     /// <summary>Mirrors <c>forward</c>: one name per input tensor in, one name per output tensor back.</summary>
     string[] ExportOnnx(OnnxGraph g, string[] inputs);
@@ -15,7 +15,7 @@ public interface IOnnxExportable
 
 /// <summary>One graph node as built (serialized only by <see cref="OnnxGraph.ToModel(string[], IReadOnlyDictionary{string, string}?)"/>),
 /// so passes such as <c>Onnx.Quantization.QdqQuantizer</c> can read and rewrite the graph.</summary>
-public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes)
+internal sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (string Name, object Value)[] Attributes)
 {
     public string Name { get; init; } = Outputs[0];
     /// <summary>The model layer that added the node (<c>model.4</c>), when known: how reports name a convolution.</summary>
@@ -27,7 +27,7 @@ public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs, (str
 /// their nodes through <see cref="Module"/>, which also covers TorchSharp's own layers (Conv2d, BatchNorm2d, activations,
 /// pooling, Upsample, Sequential). Shapes are static: the graph is built for one input shape (<see cref="InputHeight"/>).
 /// </summary>
-public sealed class OnnxGraph
+internal sealed class OnnxGraph
 {
     public const int Opset = 17;
     private const int IrVersion = 8;

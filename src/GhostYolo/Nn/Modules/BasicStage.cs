@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// One FasterNet stage (Chen et al., CVPR 2023; JierunChen/FasterNet <c>BasicStage</c>): <c>depth</c> <see cref="MLPBlock"/>s at
 /// constant width. Key <c>blocks.i</c>.
 /// </summary>
-public sealed class BasicStage : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class BasicStage : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> blocks;
 

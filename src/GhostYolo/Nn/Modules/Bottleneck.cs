@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Standard bottleneck: two convs with an optional residual (ultralytics <c>Bottleneck</c>).</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly bool add;

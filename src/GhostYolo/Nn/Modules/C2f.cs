@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Builds the inner block of a C2f/C3 skeleton for <c>c</c> hidden channels.</summary>
-public delegate nn.Module<Tensor, Tensor> BlockFactory(long c);
+internal delegate nn.Module<Tensor, Tensor> BlockFactory(long c);
 
 /// <summary>
 /// CSP bottleneck with 2 convolutions (YOLOv8 <c>C2f</c>): split cv1's output in two, chain n blocks on the last
 /// half, concatenate every intermediate, fuse with cv2. The inner block is pluggable, which is how the
 /// C2f_GhostBottleneck / C2f_Faster … wrappers reuse this skeleton (keys <c>cv1</c>, <c>cv2</c>, <c>m.i</c>).
 /// </summary>
-public class C2f : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal class C2f : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> m;

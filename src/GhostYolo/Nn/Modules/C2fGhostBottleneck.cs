@@ -5,7 +5,7 @@ namespace GhostYolo.Nn.Modules;
 /// (GhostNet, Han et al. 2020; the "C2f + Ghost" YOLOv8 improvement posts, modules.md §5.1). Args as <see cref="C2f"/>; the
 /// shortcut flag is accepted but unused (the block always has its identity shortcut). cv1/cv2 are the fusable ultralytics Conv.
 /// </summary>
-public static class C2fGhostBottleneck
+internal static class C2fGhostBottleneck
 {
     public static LayerBuild Build(LayerContext ctx) => C2f.BuildWith(ctx, _ => ch => new GhostBottleneckV1(ch, ch, ch));
 }

@@ -6,7 +6,7 @@ namespace GhostYolo.Nn.Modules;
 /// published table. YAML <c>[c2, shortcut=False, g=1, e=0.5, attn=False]</c>: the fifth argument <c>attn</c> (index 4) set to True
 /// gives every block's ghost1 DFC attention (needs feature maps of at least 2×2).
 /// </summary>
-public static class C2fGhostBottleneckV2
+internal static class C2fGhostBottleneckV2
 {
     public const int AttnArgIndex = 4;
 

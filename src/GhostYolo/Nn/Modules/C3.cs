@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// CSP bottleneck with 3 convolutions (YOLOv5 <c>C3</c>): cv3(cat(m(cv1 x), cv2 x)). The inner block is pluggable
 /// (C3Ghost, C3_Faster). Keys <c>cv1</c>, <c>cv2</c>, <c>cv3</c>, <c>m.i</c>.
 /// </summary>
-public class C3 : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal class C3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2, cv3;
     private readonly nn.Module<Tensor, Tensor> m;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Classification head (ultralytics <c>Classify</c>): Conv to 1280 → global pool → dropout → linear; softmax in eval.</summary>
-public sealed class Classify : nn.Module<Tensor, Tensor>
+internal sealed class Classify : nn.Module<Tensor, Tensor>
 {
     private readonly Conv conv;
     private readonly TorchSharp.Modules.AdaptiveAvgPool2d pool;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Concatenates its inputs along a dimension (ultralytics <c>Concat</c>).</summary>
-public sealed class Concat : nn.Module<Tensor[], Tensor>, IOnnxExportable
+internal sealed class Concat : nn.Module<Tensor[], Tensor>, IOnnxExportable
 {
     private readonly long d;
 

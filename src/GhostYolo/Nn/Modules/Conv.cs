@@ -10,7 +10,7 @@ namespace GhostYolo.Nn.Modules;
 /// Standard convolution: Conv2d (no bias) → BatchNorm2d → activation. Mirrors ultralytics <c>Conv</c>
 /// (state-dict keys <c>conv.weight</c>, <c>bn.*</c>). <see cref="Fuse"/> folds the BN into the conv for inference.
 /// </summary>
-public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
+internal class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     // Field names are the state-dict keys; `bn` is removed from the registry by Fuse().
     private Conv2d conv;
@@ -84,7 +84,7 @@ public class Conv : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 }
 
 /// <summary>Depth-wise convolution: <see cref="Conv"/> with groups = gcd(c1, c2) (ultralytics <c>DWConv</c>).</summary>
-public sealed class DWConv : Conv
+internal sealed class DWConv : Conv
 {
     public DWConv(long c1, long c2, long k, long s, nn.Module<Tensor, Tensor> act, long d = 1)
         : base(c1, c2, k, s, act, g: (long)System.Numerics.BigInteger.GreatestCommonDivisor(c1, c2), d: d) { }
@@ -100,13 +100,13 @@ public sealed class DWConv : Conv
 }
 
 /// <summary>A module whose BatchNorm can be folded into its convolution for inference (ultralytics <c>fuse()</c> targets).</summary>
-public interface IFusable
+internal interface IFusable
 {
     void Fuse();
 }
 
 /// <summary>Conv + BN folding, shared by every fusable block.</summary>
-public static class Fusion
+internal static class Fusion
 {
     /// <summary>Returns a new Conv2d with bias whose output equals bn(conv(x)) in eval mode.</summary>
     public static Conv2d FoldBatchNorm(Conv2d conv, BatchNorm2d bn)

@@ -7,7 +7,7 @@ namespace GhostYolo.Nn.Modules;
 /// A bare <c>nn.Conv2d</c> with 'same' padding k//2 as a YAML layer (the baseline of the GhostNet paper's Ghost-vs-conv comparison).
 /// The layer is the TorchSharp Conv2d itself, so its keys are <c>weight</c> / <c>bias</c> like a torch <c>nn.Conv2d</c> row.
 /// </summary>
-public static class Conv2dPlain
+internal static class Conv2dPlain
 {
     /// <summary>YAML <c>[c2, k=1, s=1, bias=True]</c>; c2 is width-scaled.</summary>
     public static LayerBuild Build(LayerContext ctx)

@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// GhostNet's plain conv unit (huawei-noah ghostnet_pytorch <c>ConvBnAct</c>): Conv2d(k, stride, pad k//2, no bias) → BN → ReLU.
 /// Keys <c>conv</c>, <c>bn1</c>, <c>act1</c>. Its ReLU is its own (GhostNet ignores the YOLO default activation).
 /// </summary>
-public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
+internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
     private readonly BatchNorm2d bn1;

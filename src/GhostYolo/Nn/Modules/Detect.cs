@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// YOLOv8 anchor-free detection head (ultralytics <c>Detect</c>, legacy v8 form): per level a box branch <c>cv2</c>
 /// (4×reg_max distribution logits) and a class branch <c>cv3</c>; <c>dfl</c> turns distributions into distances.
 /// </summary>
-public sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxExportable
+internal sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnxExportable
 {
     public const int RegMax = 16;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> cv2, cv3;

@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// YOLOv5 anchor-based detection head (yolov5 <c>Detect</c>): a 1×1 conv per level predicting, for each of 3 anchors,
 /// xywh, objectness and class logits. Chosen when the YAML's Detect row passes anchors.
 /// </summary>
-public sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IAnchorHead, IOnnxExportable
+internal sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IAnchorHead, IOnnxExportable
 {
     private readonly ModuleList<Conv2d> m;
     private readonly int nc, no, na;

@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Integral module of Distribution Focal Loss (ultralytics <c>DFL</c>): the expectation of a softmax over reg_max bins,
 /// computed by a frozen 1×1 conv whose weights are 0..reg_max−1 (its 16 weights count as parameters, not gradients).
 /// </summary>
-public sealed class DFL : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class DFL : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly TorchSharp.Modules.Conv2d conv;
     private readonly long c1;

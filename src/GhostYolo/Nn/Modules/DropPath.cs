@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Stochastic depth per sample (Huang et al. 2016; timm <c>DropPath</c>): in training, zero a sample's residual branch with
 /// probability p and scale the kept ones by 1/(1−p); identity in eval or when p = 0. Has no parameters.
 /// </summary>
-public sealed class DropPath : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class DropPath : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly double drop_prob;
     private readonly Generator? generator;

@@ -11,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// mlp = ultralytics <see cref="Conv"/>(dim, dim·mlp_ratio, 1) (BN + default act, fusable) → Conv2d(hidden, dim, 1, no bias).
 /// Keys <c>mlp.0.conv</c>, <c>mlp.0.bn</c>, <c>mlp.1</c>, <c>spatial_mixing.partial_conv3</c>, <c>adjust_channel</c>, <c>drop_path</c>, <c>layer_scale</c>.
 /// </summary>
-public sealed class FasterBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class FasterBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> mlp, drop_path;
     private readonly PConv spatial_mixing;

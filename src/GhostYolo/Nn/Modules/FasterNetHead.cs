@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// Conv2d(c, 1280, 1, no bias) → act → flatten → Linear. No dropout (the reference has none). Returns logits (B, classes).
 /// Keys <c>avgpool_pre_head.1.weight</c>, <c>head.weight</c>, <c>head.bias</c>.
 /// </summary>
-public sealed class FasterNetHead : nn.Module<Tensor, Tensor>
+internal sealed class FasterNetHead : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> avgpool_pre_head;
     private readonly Linear head;

@@ -12,7 +12,7 @@ namespace GhostYolo.Nn.Modules;
 /// → BN → ReLU → 1×1 → BN, + identity, ReLU. One ReLU instance is shared by all three uses. With the default group_width 1 the 3×3
 /// is depth-wise (the block YOLO "C2f_g_ghostBottleneck" posts use). Keys <c>conv1..3</c>, <c>bn1..3</c>, <c>relu</c>, <c>downsample</c>.
 /// </summary>
-public sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d conv1, conv2, conv3;
     private readonly BatchNorm2d bn1, bn2, bn3;

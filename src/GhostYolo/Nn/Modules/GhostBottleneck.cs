@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// Ghost bottleneck as in YOLOv5/ultralytics <c>GhostBottleneck</c> (GhostConv → [DWConv s2] → GhostConv, plus shortcut).
 /// The official GhostNet bottleneck (in, mid, out, SE) is a separate block.
 /// </summary>
-public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv, shortcut;
 

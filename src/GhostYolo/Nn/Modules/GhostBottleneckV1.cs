@@ -12,7 +12,7 @@ namespace GhostYolo.Nn.Modules;
 /// Keys <c>ghost1</c>, <c>conv_dw</c>, <c>bn_dw</c>, <c>se</c>, <c>ghost2</c>, <c>shortcut</c>. Named V1 because
 /// <see cref="GhostBottleneck"/> is the ultralytics block.
 /// </summary>
-public sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostBottleneckV1 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly GhostModule ghost1, ghost2;
     private readonly Conv2d? conv_dw;

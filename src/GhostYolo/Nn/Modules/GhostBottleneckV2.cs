@@ -11,7 +11,7 @@ namespace GhostYolo.Nn.Modules;
 /// ghost2 is always 'original'. <c>layer_id</c> is an explicit integer here, so the reference's <c>None &lt;= 1</c> crash cannot happen.
 /// Keys <c>ghost1</c>, <c>conv_dw</c>, <c>bn_dw</c>, <c>se</c>, <c>ghost2</c>, <c>shortcut</c>.
 /// </summary>
-public sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostBottleneckV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly GhostModuleV2 ghost1, ghost2;
     private readonly Conv2d? conv_dw;

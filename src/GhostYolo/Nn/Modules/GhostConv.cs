@@ -8,7 +8,7 @@ namespace GhostYolo.Nn.Modules;
 /// Ghost convolution as in YOLOv5/ultralytics <c>GhostConv</c> (GhostNet, Han et al. 2020): half the channels from a
 /// regular conv, the other half from a cheap 5×5 depth-wise conv on them.
 /// </summary>
-public sealed class GhostConv : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
 

@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// a primary conv makes ceil(oup/ratio) intrinsic maps, a cheap depth-wise conv derives the "ghost" maps from them,
 /// and the concatenation is cut to oup channels. Keys <c>primary_conv.{0,1}</c>, <c>cheap_operation.{0,1}</c>.
 /// </summary>
-public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly long oup, made;   // made = init·ratio maps before the cut to oup
     private readonly nn.Module<Tensor, Tensor> primary_conv, cheap_operation;

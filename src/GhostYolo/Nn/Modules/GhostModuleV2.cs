@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>How a <see cref="GhostModuleV2"/> runs: the plain Ghost module, or with DFC attention.</summary>
-public enum GhostModuleMode
+internal enum GhostModuleMode
 {
     /// <summary>GhostNet's module (reference mode 'original').</summary>
     Original,
@@ -19,7 +19,7 @@ public enum GhostModuleMode
 /// no activation) on a 2×2-average-pooled input, sigmoid, nearest upsampling to the output size. It always owns <c>gate_fn</c>.
 /// Keys <c>gate_fn</c>, <c>primary_conv</c>, <c>cheap_operation</c>, <c>short_conv</c>.
 /// </summary>
-public sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly long oup, made;   // made = init·ratio maps before the cut to oup
     private readonly GhostModuleMode mode;

@@ -4,7 +4,7 @@ namespace GhostYolo.Nn.Modules;
 /// GhostNet's channel rounding (huawei-noah ghostnet_pytorch <c>_make_divisible</c>, taken from TF MobileNet): round to the
 /// nearest multiple of <c>divisor</c>, never dropping more than 10 %. Not the YOLO <c>make_divisible</c> (ceil to 8).
 /// </summary>
-public static class GhostNetChannels
+internal static class GhostNetChannels
 {
     public static int MakeDivisible(double v, int divisor, int? minValue = null)
     {

@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// global pool → conv_head 1×1 to 1280 with bias → ReLU → flatten → dropout → Linear. Returns logits (B, classes), like the reference.
 /// Keys <c>global_pool</c>, <c>conv_head</c>, <c>act2</c>, <c>classifier</c>.
 /// </summary>
-public sealed class GhostNetHead : nn.Module<Tensor, Tensor>
+internal sealed class GhostNetHead : nn.Module<Tensor, Tensor>
 {
     private readonly AdaptiveAvgPool2d global_pool;
     private readonly Conv2d conv_head;

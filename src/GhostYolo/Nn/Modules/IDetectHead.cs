@@ -5,7 +5,7 @@ namespace GhostYolo.Nn.Modules;
 /// <summary>What kind of head a model has, for the few decisions that are the training recipe's or a file format's
 /// (the recipe's defaults for anchor-based models, the <c>head</c> entry of ONNX metadata, the layout of an ONNX file's
 /// output) — never for decoding, NMS, metrics or drawing, which see only <see cref="IDetectHead.Decode"/>'s one layout.</summary>
-public enum HeadKind
+internal enum HeadKind
 {
     /// <summary>YOLOv8: anchor-free, DFL box distributions, no objectness.</summary>
     AnchorFree,
@@ -19,7 +19,7 @@ public enum HeadKind
 /// into the one layout every consumer past the head reads — (B, 4+nc, A): xywh in input pixels, then one confidence per
 /// class (for YOLOv5, objectness × class probability, as yolov5's own NMS scores them).
 /// </summary>
-public interface IDetectHead
+internal interface IDetectHead
 {
     HeadKind Kind { get; }
     int Nc { get; }

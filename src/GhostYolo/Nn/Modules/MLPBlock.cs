@@ -12,7 +12,7 @@ namespace GhostYolo.Nn.Modules;
 /// With layer_scale_init_value &gt; 0 a learnable per-channel γ scales the branch. Keys <c>spatial_mixing</c>, <c>mlp.{0,1,2,3}</c>,
 /// <c>drop_path</c>, <c>layer_scale</c>.
 /// </summary>
-public sealed class MLPBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class MLPBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly PConv spatial_mixing;
     private readonly nn.Module<Tensor, Tensor> mlp, drop_path;

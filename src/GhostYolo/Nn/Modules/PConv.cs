@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>How <see cref="PConv"/> applies its conv to the first channels.</summary>
-public enum PConvForward
+internal enum PConvForward
 {
     /// <summary>Split, convolve the first part, concatenate (reference 'split_cat'; works for training).</summary>
     SplitCat,
@@ -18,7 +18,7 @@ public enum PConvForward
 /// FasterNet's partial convolution (Chen et al., CVPR 2023, "Run, Don't Walk"; JierunChen/FasterNet <c>Partial_conv3</c>):
 /// a 3×3 conv on the first dim/n_div channels, the rest pass through untouched. Key <c>partial_conv3</c>.
 /// </summary>
-public sealed class PConv : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class PConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly long dim_conv3, dim_untouched;
     private readonly Conv2d partial_conv3;

@@ -9,7 +9,7 @@ namespace GhostYolo.Nn.Modules;
 /// FasterNet's stem (Chen et al., CVPR 2023; JierunChen/FasterNet <c>PatchEmbed</c>, YAML <c>PatchEmbed_FasterNet</c>):
 /// Conv2d(k = patch, stride, no bias) → BN. Keys <c>proj</c>, <c>norm</c>. Fusable, like the YOLO ports' patched <c>fuse()</c>.
 /// </summary>
-public sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
+internal sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     private Conv2d proj;
     private BatchNorm2d? norm;

@@ -10,7 +10,7 @@ namespace GhostYolo.Nn.Modules;
 /// <c>PatchMerging_FasterNet</c>): Conv2d(dim, out, k, stride, no bias) → BN (out = 2·dim in FasterNet). Keys <c>reduction</c>, <c>norm</c>.
 /// Fusable, like the YOLO ports' patched <c>fuse()</c>.
 /// </summary>
-public sealed class PatchMerging : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
+internal sealed class PatchMerging : nn.Module<Tensor, Tensor>, IFusable, IOnnxExportable
 {
     private Conv2d reduction;
     private BatchNorm2d? norm;

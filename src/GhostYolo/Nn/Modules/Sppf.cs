@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>Spatial pyramid pooling, fast (ultralytics <c>SPPF</c>): three chained k×k max-pools concatenated.</summary>
-public sealed class SPPF : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class SPPF : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv cv1, cv2;
     private readonly TorchSharp.Modules.MaxPool2d m;

@@ -10,7 +10,7 @@ namespace GhostYolo.Nn.Modules;
 /// GhostNet's squeeze-and-excitation (huawei-noah ghostnet_pytorch / ghostnetv2 <c>SqueezeExcite</c>): global pool →
 /// 1×1 conv with bias to _make_divisible(c·se_ratio, 4) → ReLU → 1×1 conv with bias back to c → gate x with hard_sigmoid.
 /// </summary>
-public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly AdaptiveAvgPool2d avg_pool;
     private readonly Conv2d conv_reduce, conv_expand;

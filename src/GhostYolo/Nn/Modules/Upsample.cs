@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Modules;
 
 /// <summary>YAML <c>nn.Upsample [size=None, scale_factor, mode]</c>, built on TorchSharp's Upsample.</summary>
-public static class Upsample
+internal static class Upsample
 {
     public static LayerBuild Build(LayerContext ctx)
     {

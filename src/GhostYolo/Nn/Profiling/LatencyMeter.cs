@@ -4,8 +4,13 @@ using static TorchSharp.torch;
 namespace GhostYolo.Nn.Profiling;
 
 /// <summary>Forward latency statistics in milliseconds.</summary>
+/// <param name="MedianMs">Median milliseconds per forward pass.</param>
+/// <param name="P10Ms">10th percentile.</param>
+/// <param name="P90Ms">90th percentile.</param>
+/// <param name="Runs">Timed passes.</param>
 public sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Runs)
 {
+    /// <summary>Forward passes per second at the median latency.</summary>
     public double Fps => 1000.0 / MedianMs;
 }
 
@@ -13,7 +18,7 @@ public sealed record Latency(double MedianMs, double P10Ms, double P90Ms, int Ru
 /// Measures forward latency: eval mode, no autograd, batch 1 (by default), a few warm-up passes, then the median of
 /// timed passes. Timings on shared cores are noisy: compare ratios from one run, never assert them in tests.
 /// </summary>
-public static class LatencyMeter
+internal static class LatencyMeter
 {
     /// <summary>Latency of <paramref name="forward"/> on uint8 images (batch, channels, imgsz, imgsz); call it on a model
     /// already in its inference form (e.g. through an inference runner).</summary>

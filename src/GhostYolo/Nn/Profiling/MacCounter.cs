@@ -18,7 +18,7 @@ public enum MacConvention
 /// Conv2d = output elements · (c_in/groups) · kh · kw (bias ignored); BatchNorm2d = 4 · input elements (affine);
 /// Linear = in_features · output elements; AdaptiveAvgPool2d = (kernel area + 1) · output elements; everything else 0.
 /// </summary>
-public static class MacCounter
+internal static class MacCounter
 {
     /// <summary>MACs of one forward pass of <paramref name="model"/> on zeros(1, ch, h, w) (raw head outputs, eval mode).</summary>
     public static double Count(DetectionModel model, int height, int width, MacConvention convention = MacConvention.Thop)

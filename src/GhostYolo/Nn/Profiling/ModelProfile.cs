@@ -13,6 +13,13 @@ public enum LayerRule
 }
 
 /// <summary>One model's counts, as in ultralytics' summary line and GhostYolo's comparison tables.</summary>
+/// <param name="Name">The model's display name (<c>YOLOv8n</c>).</param>
+/// <param name="Fused">Whether it was counted after BatchNorm fusion.</param>
+/// <param name="Layers">Layers, by the <see cref="LayerRule"/> used.</param>
+/// <param name="Parameters">Parameters (shared ones once).</param>
+/// <param name="Gradients">Parameters that require gradients.</param>
+/// <param name="GFlops">GFLOPs of one forward pass at the size measured (2 × multiply-accumulates, as ultralytics reports).</param>
+/// <param name="SizeKb">Size of the weights saved in fp16, in kB (1024 bytes).</param>
 public sealed record ModelProfile(string Name, bool Fused, int Layers, long Parameters, long Gradients, double GFlops, double SizeKb)
 {
     /// <summary>ultralytics' closing line, e.g. <c>YOLOv8s summary: 225 layers, 11,166,560 parameters, 11,166,544 gradients, 28.8 GFLOPs</c>.</summary>
@@ -34,7 +41,7 @@ public sealed record ModelProfile(string Name, bool Fused, int Layers, long Para
     }
 
     /// <summary>Distinct parameters (a tensor registered in two places counts once, like <c>model.parameters()</c>).</summary>
-    public static IEnumerable<TorchSharp.Modules.Parameter> UniqueParameters(nn.Module module)
+    internal static IEnumerable<TorchSharp.Modules.Parameter> UniqueParameters(nn.Module module)
     {
         var seen = new HashSet<IntPtr>();
         foreach (var p in module.parameters())
@@ -42,5 +49,5 @@ public sealed record ModelProfile(string Name, bool Fused, int Layers, long Para
     }
 
     /// <summary>Parameters of one layer module (the <c>params</c> column of the summary table).</summary>
-    public static long LayerParameters(nn.Module layer) => UniqueParameters(layer).Sum(p => p.numel());
+    internal static long LayerParameters(nn.Module layer) => UniqueParameters(layer).Sum(p => p.numel());
 }

@@ -3,13 +3,13 @@ using TorchSharp;
 namespace GhostYolo.Nn.Profiling;
 
 /// <summary>One row of ultralytics' per-layer summary: index, from, n, params, module, arguments.</summary>
-public sealed record LayerRow(int Index, string From, int Repeats, long Parameters, string Module, string Arguments);
+internal sealed record LayerRow(int Index, string From, int Repeats, long Parameters, string Module, string Arguments);
 
 /// <summary>One parameter tensor (<c>summary --verbose</c>).</summary>
-public sealed record ParameterRow(string Name, bool RequiresGrad, long Count, long[] Shape);
+internal sealed record ParameterRow(string Name, bool RequiresGrad, long Count, long[] Shape);
 
 /// <summary>Builds the per-layer summary table of a model.</summary>
-public static class ModelTable
+internal static class ModelTable
 {
     /// <summary>Every parameter tensor in state-dict order.</summary>
     public static IReadOnlyList<ParameterRow> Parameters(DetectionModel model) =>

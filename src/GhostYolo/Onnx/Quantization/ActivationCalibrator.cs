@@ -12,7 +12,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// the <see cref="CalibrationMethod.Percentile"/> ranges are read. Images go one at a time, in the given order, so the
 /// result depends only on the image set.
 /// </summary>
-public static class ActivationCalibrator
+internal static class ActivationCalibrator
 {
     private const int Bins = 2048;
 

@@ -8,7 +8,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// itself in a float graph, but not across the QuantizeLinear/DequantizeLinear the QDQ pass puts between them; folding first
 /// lets the convolution and its normalization run as one integer kernel.
 /// </summary>
-public static class BatchNormFolding
+internal static class BatchNormFolding
 {
     public static void Apply(OnnxGraph g)
     {

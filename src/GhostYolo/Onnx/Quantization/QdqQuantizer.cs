@@ -12,7 +12,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// convolution to the next; the head's decode (DFL, box arithmetic) stays float. Written here because ONNX Runtime's
 /// quantization tools are Python-only.
 /// </summary>
-public static class QdqQuantizer
+internal static class QdqQuantizer
 {
     /// <summary>Changes when the quantization points or their keys change: cached calibrations of older versions are redone.</summary>
     public const int Version = 3;   // 3: adds and concatenations between convolutions are calibration points

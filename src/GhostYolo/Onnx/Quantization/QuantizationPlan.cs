@@ -14,7 +14,7 @@ public enum CalibrationMethod
 }
 
 /// <summary>The float range [Min, Max] of one activation tensor, from calibration.</summary>
-public readonly record struct ActivationRange(float Min, float Max)
+internal readonly record struct ActivationRange(float Min, float Max)
 {
     /// <summary>uint8 affine parameters covering the range (which is widened to include 0, so 0 is exact).</summary>
     public (float Scale, byte ZeroPoint) UInt8()
@@ -31,7 +31,7 @@ public readonly record struct ActivationRange(float Min, float Max)
 /// <c>conv{k}.act</c>, k the convolution's position in the graph; <c>add{j}.out</c> and <c>concat{j}.out</c>, j the node's
 /// position among the graph's adds or concatenations) and the convolutions that stay float.
 /// </summary>
-public sealed record QuantizationPlan(CalibrationMethod Method, IReadOnlyDictionary<string, ActivationRange> Ranges, IReadOnlyList<int> FloatConvs)
+internal sealed record QuantizationPlan(CalibrationMethod Method, IReadOnlyDictionary<string, ActivationRange> Ranges, IReadOnlyList<int> FloatConvs)
 {
     /// <summary>How the graph around the quantized convolutions is laid out (not part of the calibration).</summary>
     public QdqOptions Options { get; init; } = QdqOptions.Default;

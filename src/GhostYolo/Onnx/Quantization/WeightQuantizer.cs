@@ -5,7 +5,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// channel's step is max|w| / 127, values round to the nearest step in [−127, 127], the zero point is 0. Biases become
 /// int32 in the step (input scale × channel scale) that the integer accumulator carries.
 /// </summary>
-public static class WeightQuantizer
+internal static class WeightQuantizer
 {
     /// <param name="weights">(Cout, …) row-major.</param>
     /// <returns>The int8 values and one scale per output channel.</returns>

@@ -4,7 +4,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// CLEAR MOT counts for one sequence (Bernardin &amp; Stiefelhagen 2008) with the ratios derived from them as
 /// TrackEval's <c>CLEAR._compute_final_fields</c> defines them (denominators floored at 1, so empty inputs give 0).
 /// </summary>
-public sealed record ClearResult(int TP, int FN, int FP, int IDSW, int Frag, int MT, int PT, int ML, double MotpSum)
+internal sealed record ClearResult(int TP, int FN, int FP, int IDSW, int Frag, int MT, int PT, int ML, double MotpSum)
 {
     /// <summary>Ground-truth boxes: TP + FN.</summary>
     public int GT => TP + FN;
@@ -26,7 +26,7 @@ public sealed record ClearResult(int TP, int FN, int FP, int IDSW, int Frag, int
 /// tracker id than the last time it was matched (any number of frames ago); a fragmentation is every resumption
 /// of tracking after the first. MT / PT / ML: objects tracked in &gt; 80 %, 20–80 %, &lt; 20 % of their frames.
 /// </summary>
-public static class ClearMot
+internal static class ClearMot
 {
     /// <summary>The IoU a match needs (TrackEval's default THRESHOLD).</summary>
     public const double DefaultThreshold = 0.5;

@@ -4,7 +4,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// HOTA for one sequence (Luiten et al. 2021), per localisation threshold α = 0.05, 0.10, …, 0.95 and averaged
 /// over them (the single numbers papers and TrackEval's summary report).
 /// </summary>
-public sealed record HotaResult(double[] Alphas, double[] HOTA, double[] DetA, double[] AssA, double[] LocA,
+internal sealed record HotaResult(double[] Alphas, double[] HOTA, double[] DetA, double[] AssA, double[] LocA,
     double[] DetRe, double[] DetPr, double[] AssRe, double[] AssPr, int[] TP, int[] FN, int[] FP)
 {
     public double HotaMean => HOTA.Average();
@@ -21,7 +21,7 @@ public sealed record HotaResult(double[] Alphas, double[] HOTA, double[] DetA, d
 /// counts if its IoU ≥ α. DetA = TP / (TP + FN + FP); AssA = the mean over TPs of the Jaccard index of the matched
 /// pair's trajectories (TPA / (TPA + FNA + FPA)); LocA = mean IoU of TPs; HOTA(α) = √(DetA·AssA).
 /// </summary>
-public static class Hota
+internal static class Hota
 {
     /// <summary>α = 0.05, 0.10, …, 0.95 as numpy's <c>arange(0.05, 0.99, 0.05)</c> produces them (bit for bit).</summary>
     public static double[] Alphas { get; } = Enumerable.Range(0, 19).Select(k => 0.05 + k * 0.05).ToArray();

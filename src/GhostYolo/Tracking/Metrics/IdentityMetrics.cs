@@ -4,7 +4,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// ID measures for one sequence (Ristani et al. 2016): detections counted under the best one-to-one mapping of
 /// whole ground-truth trajectories to whole tracker trajectories.
 /// </summary>
-public sealed record IdentityResult(int IDTP, int IDFN, int IDFP)
+internal sealed record IdentityResult(int IDTP, int IDFN, int IDFP)
 {
     /// <summary>IDTP / (IDTP + IDFN): the share of ground-truth boxes covered by their mapped tracker id.</summary>
     public double IDR => IDTP / Math.Max(1.0, IDTP + IDFN);
@@ -21,7 +21,7 @@ public sealed record IdentityResult(int IDTP, int IDFN, int IDFP)
 /// boxes. Since every box is either an IDTP or an error, the minimum-cost mapping is the one that maximises the
 /// summed overlap, which is what is solved here (TrackEval solves the equivalent extended square problem).
 /// </summary>
-public static class IdentityMetrics
+internal static class IdentityMetrics
 {
     public const double DefaultThreshold = 0.5;
 

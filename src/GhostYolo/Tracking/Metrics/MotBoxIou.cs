@@ -4,7 +4,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// IoU between MOT boxes (top-left x, y, width, height), with TrackEval's <c>_calculate_box_ious</c> guards: a box
 /// of area ≤ machine epsilon, or a union ≤ epsilon, overlaps nothing (IoU 0) rather than dividing by zero.
 /// </summary>
-public static class MotBoxIou
+internal static class MotBoxIou
 {
     /// <summary>IoU of every ground-truth box (rows) with every tracker box (columns).</summary>
     public static double[,] Matrix(IReadOnlyList<MotRow> gt, IReadOnlyList<MotRow> tracker)

@@ -4,7 +4,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// One frame as the metrics see it: ground-truth and tracker ids relabelled 0..n-1 over the sequence, in file
 /// order, and the IoU of every ground-truth box (rows) with every tracker box (columns).
 /// </summary>
-public sealed record MotEvalFrame(int[] GtIds, int[] TrackerIds, double[,] Similarity);
+internal sealed record MotEvalFrame(int[] GtIds, int[] TrackerIds, double[,] Similarity);
 
 /// <summary>
 /// A ground-truth sequence and a tracker's output aligned frame by frame, the common input of
@@ -12,7 +12,7 @@ public sealed record MotEvalFrame(int[] GtIds, int[] TrackerIds, double[,] Simil
 /// <c>data</c> dict after preprocessing). Class-agnostic: every box counts, whatever its class column says;
 /// ground-truth rows whose column 7 (MOT17's "considered" flag) is 0 are dropped, as TrackEval drops zero-marked rows.
 /// </summary>
-public sealed class MotEvalSequence
+internal sealed class MotEvalSequence
 {
     public IReadOnlyList<MotEvalFrame> Frames { get; }
     public int GtIdCount { get; }

@@ -6,7 +6,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// MotChallenge2DBox evaluation does for one sequence, class-agnostic (the class column is not read and no
 /// distractor classes are removed; ground-truth rows with column 7 = 0 are ignored).
 /// </summary>
-public static class MotEvaluator
+internal static class MotEvaluator
 {
     /// <summary>
     /// Evaluates rows already in memory. <paramref name="frameCount"/> is the sequence length (default: the last

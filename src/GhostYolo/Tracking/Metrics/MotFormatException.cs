@@ -4,4 +4,4 @@ namespace GhostYolo.Tracking.Metrics;
 /// A MOTChallenge text file or <c>seqinfo.ini</c> that cannot be read: the message names the file, the line and
 /// what to fix.
 /// </summary>
-public sealed class MotFormatException(string message) : Exception(message);
+internal sealed class MotFormatException(string message) : Exception(message);

@@ -9,7 +9,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// precision, recall), the ID measures (IDF1, IDP, IDR and their counts) and HOTA with DetA, AssA and LocA averaged
 /// over α = 0.05…0.95 (<see cref="HotaPerAlpha"/> keeps the curves). Ratios are fractions (0.754, not 75.4).
 /// </summary>
-public sealed record MotMetrics(
+internal sealed record MotMetrics(
     double MOTA, double MOTP, double IDF1, double IDP, double IDR,
     double HOTA, double DetA, double AssA, double LocA,
     int IDSW, int Frag, int FP, int FN, int TP, int GT, int MT, int PT, int ML,

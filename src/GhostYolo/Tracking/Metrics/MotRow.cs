@@ -5,4 +5,4 @@ namespace GhostYolo.Tracking.Metrics;
 /// width and height, in a frame numbered from 1. <see cref="Conf"/> is column 7: the tracker's confidence, or in
 /// ground truth the "considered" flag (0 = ignore this box); <c>null</c> when the file has only six columns.
 /// </summary>
-public readonly record struct MotRow(int Frame, int Id, double X, double Y, double W, double H, double? Conf = null);
+internal readonly record struct MotRow(int Frame, int Id, double X, double Y, double W, double H, double? Conf = null);

@@ -8,7 +8,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// whitespace-only separation are accepted, as TrackEval's sniffing reader does). Frame and id may be written as
 /// integral decimals (<c>1.0</c>). Every bad row fails with the file, the line and the reason.
 /// </summary>
-public static class MotText
+internal static class MotText
 {
     /// <summary>Reads a file. <paramref name="maxFrame"/> (a sequence's <c>seqLength</c>) rejects rows past the end.</summary>
     public static IReadOnlyList<MotRow> Read(string path, int? maxFrame = null)

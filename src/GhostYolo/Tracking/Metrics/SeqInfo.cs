@@ -7,7 +7,7 @@ namespace GhostYolo.Tracking.Metrics;
 /// imExt). Only <c>seqLength</c> is required: it fixes the number of frames, which the text files alone cannot
 /// tell when the last frames have no boxes.
 /// </summary>
-public sealed record SeqInfo(int SeqLength, string? Name = null, string? ImDir = null, double? FrameRate = null,
+internal sealed record SeqInfo(int SeqLength, string? Name = null, string? ImDir = null, double? FrameRate = null,
     int? ImWidth = null, int? ImHeight = null, string? ImExt = null)
 {
     /// <summary>Reads a <c>seqinfo.ini</c>; keys are case-insensitive as in Python's configparser.</summary>
