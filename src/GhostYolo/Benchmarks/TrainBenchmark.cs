@@ -61,12 +61,12 @@ internal static class TrainBenchmark
 
 /// <summary>One row of <see cref="TrainBreakdown"/>: a step of the epoch, its time per training batch and its share of the
 /// epoch's wall time. Loader-worker rows run beside the training thread (with workers &gt; 0), so they overlap the others.</summary>
-public sealed record TrainStageRow(string Stage, bool InWorkers, double MsPerBatch, double PercentOfEpoch);
+internal sealed record TrainStageRow(string Stage, bool InWorkers, double MsPerBatch, double PercentOfEpoch);
 
 /// <summary>Where a real training epoch's time goes for one model, thread count and worker count.</summary>
 /// <param name="ImagesPerSecond">Training images per second of whole epochs (validation and saving included).</param>
 /// <param name="TrainImagesPerSecond">Training images per second of the training batches alone.</param>
-public sealed record TrainBreakdown(string Model, int Threads, int Workers, int Batch, int ImgSz, int Epochs, int Batches, long Images,
+internal sealed record TrainBreakdown(string Model, int Threads, int Workers, int Batch, int ImgSz, int Epochs, int Batches, long Images,
     double EpochSeconds, double ImagesPerSecond, double TrainImagesPerSecond, IReadOnlyList<TrainStageRow> Rows);
 
 /// <summary>
@@ -74,7 +74,7 @@ public sealed record TrainBreakdown(string Model, int Threads, int Workers, int 
 /// loader, nothing copied) and splits each epoch into decode, augment and collate inside the loader workers, the
 /// training thread's wait for the loader, forward, loss, backward, optimizer step, EMA, validation, saving and the rest.
 /// </summary>
-public static class TrainBreakdownBenchmark
+internal static class TrainBreakdownBenchmark
 {
     /// <summary>The default dataset: 100 training and 20 validation images of the generated shapes set, in the temp folder.</summary>
     public static string DefaultData(int imgsz)
@@ -101,7 +101,7 @@ public static class TrainBreakdownBenchmark
         if (workers is { } w) options = options with { Workers = w };
         try
         {
-            var result = new Trainer(timings: timings).Train(options, null, ct);
+            var result = new Trainer(null, timings).Train(options, null, ct);
             if (result.Interrupted) throw new OperationCanceledException(ct);
         }
         finally

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GhostYolo.Data;
 
 /// <summary>The stages of building a training batch that <see cref="LoaderClock"/> times.</summary>
-public enum LoaderStage
+internal enum LoaderStage
 {
     /// <summary>Reading and decoding an image file and resizing it to the training size (cache misses only).</summary>
     Decode,
@@ -18,7 +18,7 @@ public enum LoaderStage
 /// Time spent inside the loader workers per stage, summed over all workers (thread-safe). A dataset reports to it only
 /// when one is attached (<see cref="YoloDataset.Clock"/>), so training without it pays nothing.
 /// </summary>
-public sealed class LoaderClock
+internal sealed class LoaderClock
 {
     private readonly long[] _ticks = new long[3];
     private long _batches;

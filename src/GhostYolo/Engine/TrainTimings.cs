@@ -4,7 +4,7 @@ using GhostYolo.Data;
 namespace GhostYolo.Engine;
 
 /// <summary>The steps of a training epoch on the training thread that <see cref="TrainTimings"/> times.</summary>
-public enum TrainStage
+internal enum TrainStage
 {
     /// <summary>Waiting for the loader's next batch (what the workers did not have ready).</summary>
     LoaderWait,
@@ -28,7 +28,7 @@ public enum TrainStage
 /// to <see cref="Loader"/>. Without one the trainer pays a null check per step. Not thread-safe on the training side:
 /// one trainer reports to it.
 /// </summary>
-public sealed class TrainTimings
+internal sealed class TrainTimings
 {
     private readonly long[] _ticks = new long[Enum.GetValues<TrainStage>().Length];
 

@@ -21,10 +21,17 @@ namespace GhostYolo.Engine;
 /// folder with args.yaml, results.csv/png and plots. <see cref="Train"/> reads as its steps: set up, then per epoch train,
 /// validate and save, then finish.
 /// </summary>
-/// <param name="logger">Where the weights-transfer line goes.</param>
-/// <param name="timings">Where each step of an epoch reports its time (<c>benchmark --what train</c>); null: not timed.</param>
-public sealed partial class Trainer(ILogger? logger = null, TrainTimings? timings = null)
+public sealed partial class Trainer
 {
+    private readonly ILogger? logger;
+    private readonly TrainTimings? timings;
+
+    /// <summary>A trainer that logs what it does besides its events (dataset scan, transferred weights) to <paramref name="logger"/>.</summary>
+    public Trainer(ILogger? logger = null) : this(logger, null) { }
+
+    /// <summary>A trainer that also reports where each epoch's time goes to <paramref name="timings"/> (the train benchmark).</summary>
+    internal Trainer(ILogger? logger, TrainTimings? timings) { this.logger = logger; this.timings = timings; }
+
     /// <summary>Runs the training <paramref name="options"/> describe, reporting each step to <paramref name="progress"/> (<see cref="TrainStarted"/>, <see cref="BatchEnded"/>, <see cref="ValidationProgress"/>, <see cref="EpochEnded"/>, <see cref="TrainNote"/>, then the returned <see cref="TrainFinished"/>). Cancelling <paramref name="ct"/> stops after the current batch: the last finished epoch stays in <c>last.gyt</c> and the result says <see cref="TrainFinished.Interrupted"/>; <c>Resume</c> continues it.</summary>
     public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
     {

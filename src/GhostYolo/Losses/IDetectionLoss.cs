@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GhostYolo.Losses;
 
 /// <summary>The loss a detection head trains with, behind one call; <see cref="LossRegistry"/> picks it by the head's type.</summary>
-public interface IDetectionLoss : IDisposable
+internal interface IDetectionLoss : IDisposable
 {
     /// <summary>Loss item names as the reference trainer logs them (v8: box, cls, dfl; v5: box, obj, cls); their count is
     /// the length of <see cref="Compute"/>'s items.</summary>
@@ -21,7 +21,7 @@ public interface IDetectionLoss : IDisposable
 /// The hyperparameters a detection loss may read (each loss takes the ones it has); defaults equal ultralytics'
 /// default.yaml and yolov5's hyp.scratch-low. A null <see cref="Box"/> is the loss's own default (7.5 anchor-free, 0.05 anchor-based).
 /// </summary>
-public sealed record DetectionLossSettings
+internal sealed record DetectionLossSettings
 {
     /// <summary>Classes the loss scores (1 under single_cls); null: the head's.</summary>
     public int? Nc { get; init; }

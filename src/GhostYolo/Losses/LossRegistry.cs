@@ -7,7 +7,7 @@ namespace GhostYolo.Losses;
 /// than as a factory method on the head (which would make <c>Nn</c> import <c>Losses</c>). Adding a head = one
 /// <see cref="Register{THead}"/> line; the trainer never asks which head it has.
 /// </summary>
-public sealed class LossRegistry
+internal sealed class LossRegistry
 {
     private readonly Dictionary<Type, Func<IDetectHead, DetectionLossSettings, IDetectionLoss>> _factories = [];
 

@@ -97,7 +97,7 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Input → the one decoded layout NMS reads (<see cref="IDetectHead.Decode"/>: (B, 4+nc, A) for every head).</summary>
-    public Tensor Predict(Tensor x) => Decode(ForwardRaw(x));
+    internal Tensor Predict(Tensor x) => Decode(ForwardRaw(x));
 
     /// <summary>Decodes raw head outputs (e.g. from <see cref="ForwardRaw"/> during validation, which also needs them for the
     /// loss) into the one layout (B, 4+nc, A).</summary>

@@ -18,12 +18,19 @@ public sealed record TrainResult(string SaveDir, string? Best, string? Last, Val
 /// a <see cref="TrainResult"/> out. The <c>train</c> command, the demo and apps embedding GhostYolo call this; the steps
 /// themselves are <see cref="Trainer"/>'s.
 /// </summary>
-/// <param name="options">The run's settings (defaults = ultralytics' default.yaml).</param>
-/// <param name="logger">Receives the weights-transfer line.</param>
-/// <param name="timings">Optional sink for where each epoch's time goes (<c>benchmark --what train</c>).</param>
-public sealed class TrainTask(TrainOptions options, ILogger? logger = null, TrainTimings? timings = null)
+public sealed class TrainTask
 {
-    public TrainOptions Options { get; } = options;
+    private readonly ILogger? logger;
+    private readonly TrainTimings? timings;
+
+    /// <summary>A training task for <paramref name="options"/>; <paramref name="logger"/> receives what the trainer logs besides its events.</summary>
+    public TrainTask(TrainOptions options, ILogger? logger = null) : this(options, logger, null) { }
+
+    /// <summary>A training task that also reports where each epoch's time goes to <paramref name="timings"/>.</summary>
+    internal TrainTask(TrainOptions options, ILogger? logger, TrainTimings? timings) { Options = options; this.logger = logger; this.timings = timings; }
+
+    /// <summary>The options this task trains with.</summary>
+    public TrainOptions Options { get; }
 
     /// <summary>
     /// Options from <c>key=value</c> pairs as the command line and <c>--cfg</c> files give them (later pairs win), checked the

@@ -79,7 +79,7 @@ public class TrainTaskTests
         var (dir, options) = Tiny(epochs: 1);
         using var _ = dir;
         var timings = new TrainTimings();
-        var result = new TrainTask(options, timings: timings).Run();
+        var result = new TrainTask(options, null, timings).Run();
         Assert.False(result.Interrupted);
         Assert.Equal(2, timings.Batches);
         Assert.Equal(16, timings.Images);
@@ -106,7 +106,7 @@ public class TrainTaskTests
         var (dir, options) = Tiny(epochs: 1);
         using var _ = dir;
         var plain = new TrainTask(options with { Name = "plain" }).Run();
-        var timed = new TrainTask(options with { Name = "timed" }, timings: new TrainTimings()).Run();
+        var timed = new TrainTask(options with { Name = "timed" }, null, new TrainTimings()).Run();
         using var a = GhostYolo.Weights.Checkpoint.Load(plain.Last!);
         using var b = GhostYolo.Weights.Checkpoint.Load(timed.Last!);
         foreach (var (name, t) in a.Weights) Assert.True(t.allclose(b.Weights[name], 0, 0), $"{name} differs");

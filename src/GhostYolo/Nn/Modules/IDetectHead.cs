@@ -54,7 +54,7 @@ internal interface IDetectHead
 }
 
 /// <summary>A head with anchor boxes (yolov5): what AutoAnchor reads and rewrites.</summary>
-public interface IAnchorHead : IDetectHead
+internal interface IAnchorHead : IDetectHead
 {
     /// <summary>The anchors in pixels, (nl·na) rows of (w, h) in level order.</summary>
     float[][] PixelAnchors();
@@ -64,7 +64,7 @@ public interface IAnchorHead : IDetectHead
 }
 
 /// <summary>The decoded layout's conversions, written once for the heads and for ONNX files exported by other tools.</summary>
-public static class DecodedLayout
+internal static class DecodedLayout
 {
     /// <summary>
     /// yolov5's (B, A, 5+nc) [xywh, objectness, class probabilities] → (B, 4+nc, A) [xywh, objectness × class]. yolov5 v7.0's

@@ -9,7 +9,7 @@ namespace GhostYolo.Onnx.Quantization;
 /// every residual add, concatenation, pooling and upsampling.
 /// </summary>
 [Flags]
-public enum Int8Ops
+internal enum Int8Ops
 {
     None = 0,
     /// <summary>Residual adds (QLinearAdd), the output requantized to its own calibrated range.</summary>

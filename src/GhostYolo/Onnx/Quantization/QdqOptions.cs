@@ -1,7 +1,7 @@
 namespace GhostYolo.Onnx.Quantization;
 
 /// <summary>How <see cref="QdqQuantizer"/> lays out the QDQ graph beyond the convolutions it quantizes.</summary>
-public sealed record QdqOptions
+internal sealed record QdqOptions
 {
     /// <summary>What <see cref="QuantizationPlan"/> uses unless told otherwise.</summary>
     public static QdqOptions Default { get; } = new();
