@@ -36,7 +36,7 @@ def main():
     print(f"size = sqrt(box area) in image pixels; predictions with score >= {conf}")
     print(f"{'run':<28}{'size':<10}{'objects':>8}{'R@.5 any cls':>14}{'R@.5 right cls':>16}{'R@.75 right cls':>17}{'mean IoU':>10}")
     for run in runs:
-        label, path = run.split("=", 1)
+        label, path = run.rsplit("=", 1)
         preds = defaultdict(list)
         for p in json.load(open(path)):
             if p["score"] >= conf:

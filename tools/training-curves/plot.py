@@ -42,7 +42,7 @@ def main(out, runs):
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
     for ax, (title, members) in zip(axes[0], panels):
         for run in members:
-            label, path = run.split("=", 1)
+            label, path = run.rsplit("=", 1)
             epochs, values = read(path)
             ax.plot(epochs, values, marker=".", label=f"{label} ({values[-1]:.3f})")
         ax.set_title(title)
