@@ -1,3 +1,4 @@
+using GhostYolo.Tests.Weights;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Export;
 using GhostYolo.Onnx;
@@ -141,15 +142,7 @@ public class IntegerOpsTests
     }
 
     [Theory]
-    [InlineData("yolov8n-ghost.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneck.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneckV2.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneckV2-attn.yaml")]
-    [InlineData("yolov8n-C2f-g_ghostBottleneck.yaml")]
-    [InlineData("yolov8n-C2f-Faster.yaml")]
-    [InlineData("yolov8n-fasternet.yaml")]
-    [InlineData("yolov5n.yaml")]
-    [InlineData("yolov5n-ghost.yaml")]
+    [MemberData(nameof(ExporterTests.DetectionYamls), MemberType = typeof(ExporterTests))]
     public void Every_detection_yaml_quantizes_to_integer_convolutions_and_runs(string yaml)
     {
         manual_seed(5);

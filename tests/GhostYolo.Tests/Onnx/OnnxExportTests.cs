@@ -1,3 +1,4 @@
+using GhostYolo.Tests.Weights;
 using GhostYolo.Engine;
 using GhostYolo.Nn;
 using GhostYolo.Onnx;
@@ -23,16 +24,7 @@ public class OnnxExportTests
     }
 
     [Theory]
-    [InlineData("yolov8n.yaml")]
-    [InlineData("yolov8n-ghost.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneck.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneckV2.yaml")]
-    [InlineData("yolov8n-C2f-GhostBottleneckV2-attn.yaml")]
-    [InlineData("yolov8n-C2f-g_ghostBottleneck.yaml")]
-    [InlineData("yolov8n-C2f-Faster.yaml")]
-    [InlineData("yolov8n-fasternet.yaml")]
-    [InlineData("yolov5n.yaml")]
-    [InlineData("yolov5n-ghost.yaml")]
+    [MemberData(nameof(ExporterTests.DetectionYamls), MemberType = typeof(ExporterTests))]
     public void Every_detection_yaml_exports_and_matches_libtorch(string yaml)
     {
         using var model = new ModelBuilder().Build(yaml, 3);
