@@ -10,17 +10,12 @@ namespace GhostYolo.Cli.Commands;
 
 /// <summary>
 /// <c>ghostyolo benchmark</c>: speed on this machine — forward latency per model × threads × precision, training
-/// throughput, loader throughput and detect pipeline FPS — as tables, plus a GFLOPs-vs-latency plot.
+/// throughput, loader throughput and detect pipeline FPS — as tables, plus a GFLOPs-vs-latency plot. The measuring is
+/// <see cref="BenchmarkTask"/>'s; this maps the options and renders each table as it arrives.
 /// Benchmarks, not tests: shared cores are noisy, so compare rows of one run.
 /// </summary>
 public static class BenchmarkCommand
 {
-    public static readonly string[] DefaultModels =
-    [
-        "yolov8n.yaml", "yolov8n-C2f-GhostBottleneck.yaml", "yolov8n-C2f-GhostBottleneckV2.yaml", "yolov8n-C2f-g_ghostBottleneck.yaml",
-        "yolov8n-C2f-Faster.yaml", "yolov8n-fasternet.yaml", "yolov5n.yaml",
-    ];
-
     public static Command Create()
     {
         var models = new Argument<string[]>("models") { Description = "Model YAMLs or files (.gyt, .pt, .safetensors, .onnx); default: YOLOv8n, its Ghost/GhostV2/G-Ghost/FasterNet variants, YOLOv5n", Arity = ArgumentArity.ZeroOrMore };
@@ -50,102 +45,76 @@ public static class BenchmarkCommand
         var int8Arguments = new Int8Arguments(cmd);
         cmd.SetAction((r, ct) =>
         {
-            var list = r.GetValue(models) is { Length: > 0 } m ? m : DefaultModels;
-            var threadList = r.GetValue(threads)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
-            var precisions = r.GetValue(precision)!.Split(',').Select(PrecisionParser.Parse).ToList();
-            var runtimes = r.GetValue(runtime)!.Split(',').Select(Engine.InferenceRuntimeParser.Parse).Distinct().ToList();
-            var whats = r.GetValue(what)!.Split(',').Select(w => w.Trim()).ToHashSet();
             var fmt = r.GetValue(format)!;
-            Console.WriteLine($"cores: {Environment.ProcessorCount}, native bf16: {(CpuFeatures.HasBf16 ? "yes" : "no")}, int8: {CpuFeatures.Int8Summary}, libtorch CPU");
-            var int8 = int8Arguments.Parse(r, r.GetValue(data));
-            if (precisions.Contains(Precision.Int8) && !CpuFeatures.HasVnni)
-                Console.WriteLine("WARNING this CPU has no VNNI: ONNX Runtime's int8 kernels run without their fast dot-product path");
-            if (precisions.Contains(Precision.Bf16) && !CpuFeatures.HasBf16)
-                Console.WriteLine("WARNING this CPU has no AVX-512 BF16 / AMX: bf16 rows are skipped (fp32 only)");
-            var supported = precisions.Where(p => p != Precision.Bf16 || CpuFeatures.HasBf16).ToList();
-            if (whats.Contains("forward"))
+            int size = r.GetValue(imgsz), batchSize = r.GetValue(batch), timedRuns = r.GetValue(runs), trainSize = r.GetValue(trainImgsz), trainBatchSize = r.GetValue(trainBatch);
+            var task = new BenchmarkTask(new BenchmarkTaskOptions
             {
-                var rows = (r.GetValue(baseline) ?? []).SelectMany(b => ForwardBenchmark.RunBaseline(b, r.GetValue(imgsz), threadList, r.GetValue(batch), r.GetValue(runs), ct))
-                    .Concat(ForwardBenchmark.Run(list, r.GetValue(imgsz), threadList, precisions, runtimes, r.GetValue(batch), r.GetValue(runs), ct: ct, int8: int8)).ToList();
-                Print($"Forward latency at {r.GetValue(imgsz)}, batch {r.GetValue(batch)} (fused, channels-last; median of {r.GetValue(runs)} after warm-up; convs: integer/float convolutions in ONNX Runtime's optimized graph)",
-                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps", "convs_int/float"],
-                    rows.Select(x => new[] { x.Model, double.IsFinite(x.GFlops) ? F(x.GFlops, "F1") : "-", x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
-                        F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1"),
-                        x.Graph is { } g ? $"{g.IntegerConvs}/{g.FloatConvs}" : "-" }), fmt);
-                if (r.GetValue(plot) is { } png) { BenchmarkPlot.Save(png, rows); Console.WriteLine($"Plot written to {png}"); }
-            }
-            if (whats.Contains("train"))
-            {
-                var rows = list.SelectMany(model => supported.SelectMany(p => threadList.Select(t =>
-                    TrainBenchmark.Run(model, t, r.GetValue(trainBatch), r.GetValue(trainImgsz), precision: p)))).ToList();
-                Print($"Training throughput: full steps at {r.GetValue(trainImgsz)}, batch {r.GetValue(trainBatch)} (bf16 = amp=True mixed precision)",
-                    ["model", "threads", "precision", "images_per_s", "step_ms"],
-                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
-                var trainData = r.GetValue(data) ?? TrainBreakdownBenchmark.DefaultData(r.GetValue(trainImgsz));
-                foreach (var split in list.SelectMany(model => threadList.Select(t => TrainBreakdownBenchmark.Run(model, trainData, t, r.GetValue(workers), r.GetValue(trainBatch), r.GetValue(trainImgsz), ct: ct))))
-                    Print($"Where a training epoch's time goes: {split.Model}, {trainData}, {split.Epochs} epoch(s) of {split.Batches} batches, batch {split.Batch}, imgsz {split.ImgSz}, threads {split.Threads}, workers {split.Workers}: {F(split.ImagesPerSecond, "F1")} img/s per epoch, {F(split.TrainImagesPerSecond, "F1")} img/s in training batches (worker rows: summed over the loader workers, beside the training thread; with workers 0 inside loader wait)",
-                        ["stage", "thread", "ms_per_batch", "percent_of_epoch"],
-                        split.Rows.Select(x => new[] { x.Stage, x.InWorkers ? "workers" : "training", F(x.MsPerBatch, "F1"), F(x.PercentOfEpoch, "F1") }), fmt);
-            }
-            if (whats.Contains("loader"))
-            {
-                var dir = Path.Combine(Path.GetTempPath(), "ghostyolo-loader-bench");
-                var rows = LoaderBenchmark.Run(dir, [640, 320], threadList, 16, 20, images: 16 * 22);
-                Console.WriteLine();
-                Console.WriteLine("Loader throughput: mosaic training batches of 16 (workers = thread counts)");
-                Console.Write(LoaderBenchmark.Format(rows));
-                Directory.Delete(dir, true);
-            }
-            if (whats.Contains("load"))
-            {
-                var rows = list.Select(model => LoadBenchmark.Run(model)).ToList();
-                Print("Model load: read the file, rebuild the model, load the weights (in process)",
-                    ["model", "size_mb", "first_ms", "median_ms"],
-                    rows.Select(x => new[] { x.Model, F(x.Bytes / 1e6, "F1"), F(x.FirstMs, "F0"), F(x.MedianMs, "F0") }), fmt);
-            }
-            if (whats.Contains("track"))
-            {
-                var video = EnsureVideo();
-                var rows = list.SelectMany(model => threadList.SelectMany(t => TrackBenchmark.Run(model, video, t, imgsz: r.GetValue(imgsz), ct: ct))).ToList();
-                Print($"Tracking on {video} at {r.GetValue(imgsz)}: detect pipeline alone and with each tracker (conf 0.1, medians of 3 interleaved rounds)",
-                    ["model", "tracker", "threads", "dets_per_frame", "end_to_end_fps", "overhead", "tracker_ms_per_frame"],
-                    rows.Select(x => new[] { x.Model, x.Tracker, x.Threads.ToString(), F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), x.Tracker == "none" ? "-" : F(x.Overhead, "P1"), F(x.TrackerMsPerFrame, "F2") }), fmt);
-            }
-            if (whats.Contains("track-memory"))
-            {
-                var video = EnsureVideo();
-                var rows = list.Select(model => TrackBenchmark.Memory(model, video, imgsz: r.GetValue(imgsz), ct: ct)).ToList();
-                Print("Tracking memory over a long stream (the video in a loop, ByteTrack, trails of 30)",
-                    ["model", "tracker", "frames", "tracks", "rss_1k_mb", "rss_end_mb", "growth"],
-                    rows.Select(x => new[] { x.Model, x.Tracker, x.Frames.ToString(), x.Tracks.ToString(), x.RssAt1kMb.ToString(), x.RssAtEndMb.ToString(), F(x.Growth, "P1") }), fmt);
-            }
-            if (whats.Contains("detect"))
-            {
-                var videoPath = r.GetValue(video) ?? EnsureVideo();
-                var detectModels = r.GetValue(detectModel) is { } dm ? [dm] : list;
-                // bf16 runs on libtorch, int8 on ONNX Runtime, fp32 on either.
-                var combos = supported.SelectMany(p => runtimes
-                    .Where(rt => p == Precision.Fp32 || (p == Precision.Bf16 ? rt != Engine.InferenceRuntime.Onnx : rt != Engine.InferenceRuntime.Torch))
-                    .Select(rt => (p, rt))).ToList();
-                var rows = detectModels.SelectMany(model => combos.SelectMany(c => threadList.Select(t =>
-                    DetectBenchmark.Run(model, videoPath, t, imgsz: r.GetValue(imgsz), precision: c.p, runtime: c.rt, batch: r.GetValue(batch), int8: int8)))).ToList();
-                if (rows.Any(x => !x.Trained))
-                    Console.WriteLine("WARNING untrained models (a YAML) score every class ~1e-4: NMS and drawing have nothing to do; give --model a trained checkpoint");
-                Print($"Detect pipeline on {videoPath} at {r.GetValue(imgsz)}, batch {r.GetValue(batch)}: end-to-end FPS vs forward-only FPS at the same batch",
-                    ["model", "threads", "precision", "runtime", "input", "dets_per_frame", "end_to_end_fps", "forward_fps", "ratio"],
-                    rows.Select(x => new[] { Path.GetFileName(x.Model), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}",
-                        F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
-            }
+                Models = r.GetValue(models) is { Length: > 0 } m ? m : BenchmarkTaskOptions.DefaultModels,
+                Threads = r.GetValue(threads)!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList(),
+                Precisions = r.GetValue(precision)!.Split(',').Select(PrecisionParser.Parse).ToList(),
+                Runtimes = r.GetValue(runtime)!.Split(',').Select(Engine.InferenceRuntimeParser.Parse).Distinct().ToList(),
+                What = r.GetValue(what)!.Split(',').Select(w => w.Trim()).ToHashSet(),
+                Imgsz = size, Batch = batchSize, Runs = timedRuns, TrainImgsz = trainSize, TrainBatch = trainBatchSize, Workers = r.GetValue(workers),
+                Data = r.GetValue(data), DetectModel = r.GetValue(detectModel), Video = r.GetValue(video), Baselines = r.GetValue(baseline) ?? [],
+                Int8 = int8Arguments.Parse(r, r.GetValue(data)), Plot = r.GetValue(plot),
+            });
+            task.Run(new SyncProgress<BenchmarkEvent>(e => Render(e, fmt, size, batchSize, timedRuns, trainSize, trainBatchSize)), ct);
             return Task.FromResult(0);
         });
         return cmd;
     }
 
-    private static string EnsureVideo()
+    private static void Render(BenchmarkEvent e, string fmt, int imgsz, int batch, int runs, int trainImgsz, int trainBatch)
     {
-        var video = Path.Combine("datasets", "shapes", "video.mp4");
-        if (!File.Exists(video)) ShapesDataset.Generate(new ShapesOptions { OutDir = Path.Combine("datasets", "shapes") });
-        return video;
+        switch (e)
+        {
+            case BenchmarkNote n:
+                Console.WriteLine(n.Message);
+                break;
+            case ForwardMeasured { Rows: var rows }:
+                Print($"Forward latency at {imgsz}, batch {batch} (fused, channels-last; median of {runs} after warm-up; convs: integer/float convolutions in ONNX Runtime's optimized graph)",
+                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps", "convs_int/float"],
+                    rows.Select(x => new[] { x.Model, double.IsFinite(x.GFlops) ? F(x.GFlops, "F1") : "-", x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
+                        F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1"),
+                        x.Graph is { } g ? $"{g.IntegerConvs}/{g.FloatConvs}" : "-" }), fmt);
+                break;
+            case TrainMeasured { Rows: var rows }:
+                Print($"Training throughput: full steps at {trainImgsz}, batch {trainBatch} (bf16 = amp=True mixed precision)",
+                    ["model", "threads", "precision", "images_per_s", "step_ms"],
+                    rows.Select(x => new[] { x.Model, x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), F(x.ImagesPerSecond, "F1"), F(x.StepMs, "F0") }), fmt);
+                break;
+            case TrainBreakdownMeasured { Breakdown: var split, Data: var trainData }:
+                Print($"Where a training epoch's time goes: {split.Model}, {trainData}, {split.Epochs} epoch(s) of {split.Batches} batches, batch {split.Batch}, imgsz {split.ImgSz}, threads {split.Threads}, workers {split.Workers}: {F(split.ImagesPerSecond, "F1")} img/s per epoch, {F(split.TrainImagesPerSecond, "F1")} img/s in training batches (worker rows: summed over the loader workers, beside the training thread; with workers 0 inside loader wait)",
+                    ["stage", "thread", "ms_per_batch", "percent_of_epoch"],
+                    split.Rows.Select(x => new[] { x.Stage, x.InWorkers ? "workers" : "training", F(x.MsPerBatch, "F1"), F(x.PercentOfEpoch, "F1") }), fmt);
+                break;
+            case LoaderMeasured { Rows: var rows }:
+                Console.WriteLine();
+                Console.WriteLine("Loader throughput: mosaic training batches of 16 (workers = thread counts)");
+                Console.Write(LoaderBenchmark.Format(rows));
+                break;
+            case LoadMeasured { Rows: var rows }:
+                Print("Model load: read the file, rebuild the model, load the weights (in process)",
+                    ["model", "size_mb", "first_ms", "median_ms"],
+                    rows.Select(x => new[] { x.Model, F(x.Bytes / 1e6, "F1"), F(x.FirstMs, "F0"), F(x.MedianMs, "F0") }), fmt);
+                break;
+            case TrackMeasured { Video: var video, Rows: var rows }:
+                Print($"Tracking on {video} at {imgsz}: detect pipeline alone and with each tracker (conf 0.1, medians of 3 interleaved rounds)",
+                    ["model", "tracker", "threads", "dets_per_frame", "end_to_end_fps", "overhead", "tracker_ms_per_frame"],
+                    rows.Select(x => new[] { x.Model, x.Tracker, x.Threads.ToString(), F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), x.Tracker == "none" ? "-" : F(x.Overhead, "P1"), F(x.TrackerMsPerFrame, "F2") }), fmt);
+                break;
+            case TrackMemoryMeasured { Rows: var rows }:
+                Print("Tracking memory over a long stream (the video in a loop, ByteTrack, trails of 30)",
+                    ["model", "tracker", "frames", "tracks", "rss_1k_mb", "rss_end_mb", "growth"],
+                    rows.Select(x => new[] { x.Model, x.Tracker, x.Frames.ToString(), x.Tracks.ToString(), x.RssAt1kMb.ToString(), x.RssAtEndMb.ToString(), F(x.Growth, "P1") }), fmt);
+                break;
+            case DetectMeasured { Video: var videoPath, Rows: var rows }:
+                Print($"Detect pipeline on {videoPath} at {imgsz}, batch {batch}: end-to-end FPS vs forward-only FPS at the same batch",
+                    ["model", "threads", "precision", "runtime", "input", "dets_per_frame", "end_to_end_fps", "forward_fps", "ratio"],
+                    rows.Select(x => new[] { Path.GetFileName(x.Model), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}",
+                        F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
+                break;
+        }
     }
 
     private static string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);

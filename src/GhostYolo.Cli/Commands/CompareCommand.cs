@@ -7,7 +7,8 @@ using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;
 
-/// <summary><c>ghostyolo compare MODEL...</c>: one row per model — layers, parameters, gradients, GFLOPs, size, latency.</summary>
+/// <summary><c>ghostyolo compare MODEL...</c>: runs a <see cref="CompareTask"/> and renders its rows — layers, parameters,
+/// gradients, GFLOPs, size, latency — as a table, markdown or CSV.</summary>
 public static class CompareCommand
 {
     public static Command Create()
@@ -36,21 +37,21 @@ public static class CompareCommand
             var options = new ComparisonOptions(r.GetValue(imgsz), r.GetValue(nc), r.GetValue(fused), r.GetValue(speed), r.GetValue(runs),
                 r.GetValue(macs), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules, r.GetValue(paperMacs) ? MacConvention.Paper : MacConvention.Thop, Nn.PrecisionParser.Parse(r.GetValue(precision)!),
                 Engine.InferenceRuntimeParser.Parse(r.GetValue(runtime)!)) { Int8 = int8Arguments.Parse(r, r.GetValue(data)) };
-            var rows = r.GetValue(models)!.Select(name => Measure(name, options)).ToList();
-            Console.Write(Render(rows, options, r.GetValue(format)!));
+            var result = Run(r.GetValue(models)!, options);
+            Console.Write(Render(result.Rows, options, r.GetValue(format)!));
             return 0;
         });
         return cmd;
     }
 
-    /// <summary>Measures one model (<see cref="Comparison.Measure"/>) and prints its warnings as the command always has.</summary>
-    public static CompareRow Measure(string name, ComparisonOptions o)
-    {
-        var row = Comparison.Measure(name, o);
-        if (row.PrecisionFellBack) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
-        if (row.Note is { } note) Console.Error.WriteLine($"{row.Profile.Name}: {note}");
-        return row;
-    }
+    /// <summary>Runs a <see cref="CompareTask"/> over <paramref name="models"/> and prints each row's warnings as the command always has.</summary>
+    public static CompareResult Run(IReadOnlyList<string> models, ComparisonOptions o) =>
+        new CompareTask(new CompareTaskOptions { Models = models, Measure = o }).Run(new SyncProgress<CompareEvent>(e =>
+        {
+            if (e is not ModelCompared { Row: var row }) return;
+            if (row.PrecisionFellBack) Console.Error.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); measuring fp32");
+            if (row.Note is { } note) Console.Error.WriteLine($"{row.Profile.Name}: {note}");
+        }));
 
     public static string Render(IReadOnlyList<CompareRow> rows, ComparisonOptions o, string format)
     {

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using GhostYolo.Data;
 using GhostYolo.Engine;
 using GhostYolo.Nn.Profiling;
+using GhostYolo.Tasks;
+using GhostYolo.Tracking;
 using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;
@@ -11,7 +13,8 @@ namespace GhostYolo.Cli.Commands;
 /// <summary>
 /// <c>ghostyolo demo</c>: everything GhostYolo is for, end to end, with no downloads — generate the shapes dataset and
 /// video, compare YOLOv8n with its Ghost / GhostV2 / G-Ghost / FasterNet variants, train a Ghost variant, validate it,
-/// and run the detector on the video. Each step is one of the other commands.
+/// and run the detector and the tracker on the videos. Each step is a library task (<see cref="TrainTask"/>,
+/// <see cref="PredictTask"/>) rendered as its command renders it.
 /// </summary>
 public static class DemoCommand
 {
@@ -60,7 +63,7 @@ public static class DemoCommand
         {
             Step(2, $"YOLOv8n and its lightweight variants (nc {nc}, fused, latency at {imgsz}×{imgsz}, batch 1, CPU)");
             var options = new ComparisonOptions(imgsz, nc, Fused: true, Speed: true, Runs: 8, Macs: false, LayerRule.Modules);
-            var rows = CompareModels.Select(m => CompareCommand.Measure(m, options)).ToList();
+            var rows = CompareCommand.Run(CompareModels, options).Rows;
             Console.Write(CompareCommand.Render(rows, options, "table"));
             Console.WriteLine($"GFLOPs at {imgsz}. Fewer FLOPs is not always faster: depth-wise convs are memory-bound.");
         }
@@ -73,19 +76,24 @@ public static class DemoCommand
             Model = model, Data = dataYaml, Epochs = epochs, Imgsz = imgsz, Batch = 16, Nbs = 16, WarmupEpochs = 1,
             CloseMosaic = Math.Min(3, epochs), Workers = 2, Project = project, Name = "demo", Threads = threads,
         };
-        var finished = new Trainer(new ConsoleLogger()).Train(train, new SyncProgress<TrainEvent>(new TrainRenderer().Render), ct);
+        var finished = new TrainTask(train, new ConsoleLogger()).Run(new SyncProgress<TrainEvent>(new TrainRenderer().Render), ct);
         if (finished.Best is null) return finished.Interrupted ? 130 : 1;
 
         Step(4, "Detection on the test video");
-        var detectArgs = new[] { "detect", "--model", finished.Best, "--source", video, "--imgsz", imgsz.ToString(), "--project", project, "--name", "demo_predict" };
-        var root = new RootCommand { DetectCommand.Create() };
-        int code = root.Parse(detectArgs).Invoke();
+        int code = PredictRunner.Run(new PredictTask(new PredictTaskOptions
+        {
+            Model = finished.Best, Source = video, Predict = new PredictOptions { Imgsz = imgsz, Project = project, Name = "demo_predict" },
+        }), track: null);
         if (code != 0) return code;
 
         Step(5, "Tracking the shapes sequence (ByteTrack, scored against its ground truth)");
-        var trackArgs = new[] { "track", "--model", finished.Best, "--source", Path.Combine(sequence, "video.mp4"), "--imgsz", imgsz.ToString(),
-            "--eval", Path.Combine(sequence, "gt", "gt.txt"), "--trails", "20", "--project", project, "--name", "demo_track" };
-        code = new RootCommand { TrackCommand.Create() }.Parse(trackArgs).Invoke();
+        var gt = Path.Combine(sequence, "gt", "gt.txt");
+        var tracking = new TrackRequest(new TrackOptions { Tracker = TrackerConfig.Resolve("bytetrack"), Trails = 20 }, "bytetrack", gt);
+        code = PredictRunner.Run(new PredictTask(new PredictTaskOptions
+        {
+            Model = finished.Best, Source = Path.Combine(sequence, "video.mp4"), Track = tracking.Options, GroundTruth = gt,
+            Predict = new PredictOptions { Conf = TrackArguments.DefaultConf, Imgsz = imgsz, Project = project, Name = "demo_track" },
+        }), tracking);
         if (code != 0) return code;
 
         Step(6, "Where everything is");

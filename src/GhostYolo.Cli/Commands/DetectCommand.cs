@@ -1,18 +1,15 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using GhostYolo.Engine;
-using GhostYolo.Platform;
-using GhostYolo.Engine.Sinks;
-using GhostYolo.Engine.Sources;
+using GhostYolo.Tasks;
 using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;
 
 /// <summary>
-/// <c>ghostyolo detect --model M --source S</c>: runs <see cref="Predictor"/> over images, folders, globs, lists,
-/// videos, webcams or streams and writes annotated output to <c>runs/detect/predict{N}</c> (ultralytics <c>predict</c>).
-/// Prints a line per image (a live bar for a single video on an interactive terminal) and the closing speed summary.
+/// <c>ghostyolo detect --model M --source S</c>: maps the options onto a <see cref="PredictTask"/> over images, folders,
+/// globs, lists, videos, webcams or streams, which writes annotated output to <c>runs/detect/predict{N}</c> (ultralytics
+/// <c>predict</c>); <see cref="PredictRunner"/> prints its lines.
 /// </summary>
 public static class DetectCommand
 {
@@ -75,8 +72,13 @@ public static class DetectCommand
                 };
                 o.Validate();
                 CommonOptions.ApplyThreads(r.GetValue(threads));
-                var names = r.GetValue(data) is { } dataYaml ? Data.DatasetDefinition.Load(dataYaml).Names : null;
-                return Run(r.GetValue(model)!, r.GetValue(source)!, o, r.GetValue(imgsz), r.GetValue(nc), trackArguments?.Parse(r), names, r.GetValue(weights));
+                var track = trackArguments?.Parse(r);
+                var task = new PredictTask(new PredictTaskOptions
+                {
+                    Model = r.GetValue(model)!, Source = r.GetValue(source)!, Predict = o, ImgszFromModel = r.GetValue(imgsz) is null, Nc = r.GetValue(nc),
+                    Data = r.GetValue(data), Weights = r.GetValue(weights), Track = track?.Options, GroundTruth = track?.EvalPath,
+                }, o.Precision == Nn.Precision.Int8 ? new ConsoleLogger() : null);
+                return PredictRunner.Run(task, track);
             }
             catch (Exception e) when (CliRunner.IsUserError(e))
             {
@@ -99,120 +101,5 @@ public static class DetectCommand
             list.Add(c);
         }
         return list;
-    }
-
-    /// <param name="imgsz">--imgsz; null runs at the size the checkpoint was trained at.</param>
-    private static int Run(string modelPath, string sourceText, PredictOptions o, int? imgsz, int? nc, TrackRequest? track,
-        IReadOnlyList<string>? names, string? weights)
-    {
-        DeviceParser.Check(o.Device);   // a bad --device is reported before the source is opened
-        // Open the source before loading the model: a missing file or camera is reported at once.
-        using var source = FrameSources.Open(sourceText, o.VidStride);
-        using var predictor = Predictor.Load(modelPath, o, o.Precision == Nn.Precision.Int8 ? new ConsoleLogger() : null, imgszFromModel: imgsz is null, nc: nc, names: names, weights: weights);
-        o = predictor.Options;
-        if (predictor.Int8 is { } int8) Int8Arguments.Print(int8);
-        if (predictor.ActualPrecision != o.Precision && o.Precision == Nn.Precision.Bf16) AnsiConsole.MarkupLine("[yellow]warning:[/] this CPU has no native bf16 (AVX-512 BF16 / AMX); running fp32");
-        if (predictor.Runner.Note is { } note) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
-        AnsiConsole.MarkupLine($"[grey]{(predictor.Runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {predictor.ActualPrecision.ToString().ToLowerInvariant()}, {GhostYoloRuntime.Threads} thread(s)[/]");
-        if (o.Show && DisplayWindow.UnavailableReason is { } why) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(why)}");
-
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        var stats = new Stats();
-        var sw = Stopwatch.StartNew();
-        bool interrupted = false;
-        string saveDir = RunDirectory.Create(o.Project, o.Name);
-        var writer = new PredictionWriter(saveDir, predictor.Names, o);
-        Tracking.TrackingSession? session = null;
-        StreamWriter? motWriter = null;
-        try
-        {
-            bool singleVideo = source is FileSource { Paths.Count: 1 } fs && Data.ImageFiles.IsVideo(fs.Paths[0]);
-            if (track is not null)
-            {
-                motWriter = new StreamWriter(Path.Combine(saveDir, TrackArguments.MotFile));
-                session = new Tracking.TrackingSession(track.Options, motWriter);
-            }
-            var results = session is null ? predictor.Predict(source, cts.Token) : session.Track(predictor.Predict(source, cts.Token));
-            if (singleVideo && AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
-                AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask(Path.GetFileName(sourceText));
-                        foreach (var r in results)
-                        {
-                            if (r.FrameCount is { } n) task.MaxValue = n;
-                            stats.Add(r);
-                            writer.Post(r);
-                            task.Value = r.FrameIndex + 1;
-                            task.Description = Markup.Escape($"frame {r.FrameIndex + 1}/{r.FrameCount?.ToString(CultureInfo.InvariantCulture) ?? "?"} {r.Summary(predictor.Names)} | {stats.StageLine(r)}");
-                        }
-                    });
-            else
-                foreach (var r in results)
-                {
-                    stats.Add(r);
-                    writer.Post(r);
-                    if (ShouldLog(r)) Console.WriteLine(r.LogLine(predictor.Names));
-                }
-            writer.Complete();
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            interrupted = true;
-        }
-        finally
-        {
-            writer.Dispose();
-            motWriter?.Dispose();
-            Console.CancelKeyPress -= onCancel;
-        }
-        double seconds = sw.Elapsed.TotalSeconds;
-        if (interrupted) AnsiConsole.MarkupLine($"[yellow]interrupted[/] after {stats.Frames} frames; everything written so far is complete and playable");
-        if (stats.Frames > 0)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Speed: {stats.Pre / stats.Frames:F1}ms preprocess, {stats.Inf / stats.Frames:F1}ms inference, {stats.Post / stats.Frames:F1}ms postprocess per image at shape ({stats.LastBatch}, 3, {stats.LastShape.H}, {stats.LastShape.W})"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stats.Frames} frames in {seconds:F1}s: {stats.Frames / seconds:F1} FPS end-to-end"));
-        }
-        foreach (var (path, frames) in writer.Videos) Console.WriteLine($"{path}: {frames} frames");
-        Console.WriteLine($"Results saved to {saveDir}");
-        if (o.SaveTxt) Console.WriteLine($"{writer.LabelsWritten} label{(writer.LabelsWritten == 1 ? "" : "s")} saved to {Path.Combine(saveDir, "labels")}");
-        if (session is not null) TrackArguments.Report(session, track!, saveDir, predictor.Names, stats.Fps);
-        return interrupted ? 130 : 0;
-    }
-
-    /// <summary>Every image; for videos and streams about one line per second of footage, plus the last frame.</summary>
-    private static bool ShouldLog(FrameResult r)
-    {
-        if (r.Kind == SourceKind.Image) return true;
-        int every = Math.Max(1, (int)Math.Round(r.Fps));
-        return r.FrameIndex % every == 0 || r.FrameIndex + 1 == r.FrameCount;
-    }
-
-    /// <summary>Running sums for the closing "Speed:" line.</summary>
-    private sealed class Stats
-    {
-        public int Frames;
-        public double Pre, Inf, Post;
-        public int LastBatch = 1;
-        public double Fps;
-        public (int H, int W) LastShape;
-
-        public void Add(FrameResult r)
-        {
-            Frames++;
-            Pre += r.Timings.PreprocessMs;
-            Inf += r.Timings.InferenceMs;
-            Post += r.Timings.PostprocessMs;
-            LastBatch = r.BatchSize;
-            LastShape = r.InputShape;
-            if (r.Fps > 0) Fps = r.Fps;
-        }
-
-        public string StageLine(FrameResult r) => string.Create(CultureInfo.InvariantCulture,
-            $"{r.Timings.PreprocessMs:F1}/{r.Timings.InferenceMs:F1}/{r.Timings.PostprocessMs:F1} ms pre/inf/post");
     }
 }

@@ -1,12 +1,10 @@
 using System.CommandLine;
-using GhostYolo.Data;
 using GhostYolo.Engine;
-
-using GhostYolo.Nn.Export;
+using GhostYolo.Tasks;
 
 namespace GhostYolo.Cli.Commands;
 
-/// <summary><c>ghostyolo export</c>: writes a model as ONNX, safetensors or a PyTorch state dict (<see cref="Exporter"/>).</summary>
+/// <summary><c>ghostyolo export</c>: maps the options onto an <see cref="ExportTask"/>: a model as ONNX, safetensors or a PyTorch state dict.</summary>
 public static class ExportCommand
 {
     public static Command Create()
@@ -37,13 +35,12 @@ public static class ExportCommand
                 "torch" or "pt" or "pytorch" => ExportFormat.Torch,
                 var f => throw new ArgumentException($"--format '{f}' is not valid; use onnx, safetensors or torch"),
             };
-            var names = r.GetValue(data) is { } d ? DatasetDefinition.Load(d).Names : null;
-            var result = Exporter.Run(new ExportOptions
+            var result = new ExportTask(new ExportOptions
             {
                 Model = r.GetValue(model)!, Format = fmt, ImgSz = r.GetValue(imgsz), Batch = r.GetValue(batch), Dynamic = r.GetValue(dynamic),
-                Opset = r.GetValue(opset), Half = r.GetValue(half), Output = r.GetValue(output), Names = names, Weights = r.GetValue(weights),
+                Opset = r.GetValue(opset), Half = r.GetValue(half), Output = r.GetValue(output), Data = r.GetValue(data), Weights = r.GetValue(weights),
                 Int8 = r.GetValue(int8Flag), Int8Options = int8.Parse(r, r.GetValue(data)),
-            }, new ConsoleLogger());
+            }, new ConsoleLogger()).Run();
             if (result.Int8 is { } report) Int8Arguments.Print(report);
             Console.WriteLine($"Exported {result.Format.ToString().ToLowerInvariant()} ({result.Bytes / 1e6:F1} MB{(fmt == ExportFormat.Onnx ? $", imgsz {result.ImgSz}" : $", {result.Tensors} tensors")}) to {result.Path}");
             return 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GhostYolo.Tasks;
 using GhostYolo.Tracking;
 using OpenCvSharp;
 
@@ -13,9 +14,6 @@ internal sealed class TrackArguments
 {
     /// <summary>ultralytics' <c>model.track</c> default: ByteTrack wants the low-score detections too.</summary>
     public const double DefaultConf = 0.1;
-
-    /// <summary>The MOTChallenge result file in the run folder.</summary>
-    public const string MotFile = "mot.txt";
 
     private readonly Option<string> _tracker = new("--tracker") { Description = "bytetrack, botsort or iou (greedy IoU matching: the floor)", DefaultValueFactory = _ => "bytetrack" };
     private readonly Option<string?> _config = new("--tracker-cfg") { Description = "Tracker YAML in ultralytics' form (cfg/trackers/bytetrack.yaml, botsort.yaml); overrides --tracker" };
@@ -54,27 +52,22 @@ internal sealed class TrackArguments
         return (new Point(v[0], v[1]), new Point(v[2], v[3]));
     }
 
-    /// <summary>Writes <c>tracks.csv</c> to the run folder (beside <c>mot.txt</c>), prints the per-track summary, the line
-    /// counts and (with <c>--eval</c>) the MOT metrics, also written as <c>metrics.json</c>.</summary>
-    public static void Report(TrackingSession session, TrackRequest request, string saveDir, IReadOnlyList<string> names, double fps)
+    /// <summary>Prints the per-track summary (<c>tracks.csv</c> has every row), the line counts and (with <c>--eval</c>) the MOT metrics.</summary>
+    public static void Report(TrackResult result, TrackRequest request, IReadOnlyList<string> names)
     {
-        var mot = Path.Combine(saveDir, MotFile);
-        var summaries = session.Summaries;
+        var summaries = result.Summaries;
+        double fps = result.FrameRate;
         string Name(int c) => c >= 0 && c < names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture);
-        var csv = new List<string> { "id,class,first_frame,last_frame,frames,dwell_s" };
-        csv.AddRange(summaries.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{s.TrackId},{Name(s.Class)},{s.FirstFrame},{s.LastFrame},{s.Frames},{s.DwellSeconds(fps):F2}")));
-        File.WriteAllLines(Path.Combine(saveDir, "tracks.csv"), csv);
-        Console.WriteLine($"{request.TrackerName}: {summaries.Count} tracks; MOTChallenge rows in {mot}, per-track summary in {Path.Combine(saveDir, "tracks.csv")}");
+        Console.WriteLine($"{request.TrackerName}: {summaries.Count} tracks; MOTChallenge rows in {result.MotPath}, per-track summary in {result.TracksCsv}");
         foreach (var s in summaries.Take(30))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  id {s.TrackId,4}  {Name(s.Class),-12} frames {s.FirstFrame,5}–{s.LastFrame,-5} seen {s.Frames,5}  dwell {s.DwellSeconds(fps),6:F1}s"));
         if (summaries.Count > 30) Console.WriteLine($"  … and {summaries.Count - 30} more in tracks.csv");
         if (request.Options.CountLine is not null)
         {
-            foreach (var c in session.Crossings) Console.WriteLine($"  crossing: frame {c.Frame}, id {c.TrackId}, {(c.In ? "in" : "out")}");
-            Console.WriteLine($"Line counts: {session.CountIn} in, {session.CountOut} out");
+            foreach (var c in result.Crossings) Console.WriteLine($"  crossing: frame {c.Frame}, id {c.TrackId}, {(c.In ? "in" : "out")}");
+            Console.WriteLine($"Line counts: {result.CountIn} in, {result.CountOut} out");
         }
-        if (request.EvalPath is { } gt) TrackEvaluation.Print(gt, mot, Path.Combine(saveDir, "metrics.json"));
+        if (request.EvalPath is { } gt && result.Metrics is { } m) TrackEvaluation.Print(gt, m, result.MetricsJson!);
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using GhostYolo.Data;
 using GhostYolo.Engine;
-using GhostYolo.Platform;
+using GhostYolo.Tasks;
 
 namespace GhostYolo.Cli.Commands;
 
@@ -40,75 +39,32 @@ public static class ValCommand
         cmd.SetAction((r, ct) =>
         {
             CommonOptions.ApplyThreads(r.GetValue(threads));
-            var dev = r.GetValue(device)!;
-            DeviceParser.Check(dev);
-            var dataset = DatasetDefinition.Load(r.GetValue(data)!);
-            var modelPath = r.GetValue(model)!;
-            var saveDir = RunDirectory.Create(r.GetValue(project)!, r.GetValue(name)!);
-            var options = new ValOptions
+            var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
+            var task = new ValTask(new ValTaskOptions
             {
-                Conf = r.GetValue(conf), Iou = r.GetValue(iou), MaxDet = r.GetValue(maxDet), SingleCls = r.GetValue(singleCls),
-                SaveDir = saveDir, Plots = r.GetValue(plots), SaveJson = r.GetValue(saveJson),
-            };
-            ValResult result;
-            IReadOnlyList<string> names;
-            if (Onnx.OnnxModelFile.IsOnnx(modelPath))
-            {
-                // ONNX files run on ONNX Runtime; one exported for a fixed size takes square letterboxed images (as ultralytics).
-                using var runner = InferenceRunner.FromOnnxFile(new Onnx.OnnxModelFile(modelPath, GhostYoloRuntime.Threads));
-                names = CheckNames(modelPath, runner.Nc, dataset, r.GetValue(data)!);
-                Console.WriteLine($"ONNX Runtime: {modelPath} ({(runner.FixedSize is { } f ? $"{f.H}×{f.W}" : "any size")}, {(runner.FixedBatch is { } b ? $"batch {b}" : "dynamic batch")})");
-                int size = runner.FixedSize is { } fs ? Math.Max(fs.H, fs.W) : r.GetValue(imgsz) ?? 640;
-                using var loader = Loaders.Val(dataset, r.GetValue(split)!, size, runner.FixedBatch ?? r.GetValue(batch), r.GetValue(workers),
-                    runner.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: runner.FixedSize is null && r.GetValue(rect));
-                result = new Validator().Run(runner, loader, names, options, progress: null, ct: ct);
-            }
-            else
-            {
-                var loaded = ModelLoader.Load(modelPath, dev, dataset.Nc, dataset.Names, r.GetValue(weights));
-                using var m = loaded.Model;
-                if (!loaded.HasWeights)
-                    Console.WriteLine($"WARNING {loaded.Source} is a YAML: validating random weights");
-                CheckNames(modelPath, loaded.Names.Count, dataset, r.GetValue(data)!);
-                names = loaded.Names;
-                Console.WriteLine(Nn.Profiling.ModelProfile.Measure(m.Fuse()).SummaryLine);
-                var requested = Nn.PrecisionParser.Parse(r.GetValue(precision)!);
-                var rt = InferenceRuntimeParser.Parse(r.GetValue(runtime)!);
-                using var loader = Loaders.Val(dataset, r.GetValue(split)!, r.GetValue(imgsz) ?? loaded.ImgSz, r.GetValue(batch), r.GetValue(workers),
-                    (int)m.MaxStride, r.GetValue(singleCls), new ConsoleLogger(), ct, rect: r.GetValue(rect));
-                if (requested == Nn.Precision.Int8 || rt != InferenceRuntime.Auto)
-                {
-                    // int8 (and an explicit engine) validates what inference runs: the InferenceRunner.
-                    Onnx.Quantization.QuantizationPlan? plan = null;
-                    if (requested == Nn.Precision.Int8)
-                    {
-                        if (rt == InferenceRuntime.Torch) InferenceRunner.Create(m, requested, rt);   // the clear error
-                        var report = Int8Calibration.Prepare(loaded, int8.Parse(r, r.GetValue(data)), new ConsoleLogger(), ct);
-                        Int8Arguments.Print(report);
-                        plan = report.Plan;
-                    }
-                    using var runner = InferenceRunner.Create(m, requested, rt, plan);
-                    Console.WriteLine($"{(runner.Runtime == InferenceRuntime.Onnx ? "ONNX Runtime" : "libtorch")}, {runner.Precision.ToString().ToLowerInvariant()}");
-                    result = new Validator().Run(runner, loader, names, options, progress: null, ct: ct);
-                }
-                else
-                {
-                    if (m.PrepareForInference(requested) != requested)
-                        Console.WriteLine("WARNING this CPU has no native bf16 (AVX-512 BF16 / AMX); validating in fp32");
-                    result = new Validator().Run(m, loader, names, options, progress: null, ct: ct);
-                }
-            }
+                Model = r.GetValue(model)!, Data = r.GetValue(data)!, Split = r.GetValue(split)!, Imgsz = r.GetValue(imgsz), Batch = r.GetValue(batch),
+                Conf = r.GetValue(conf), Iou = r.GetValue(iou), MaxDet = r.GetValue(maxDet), Device = r.GetValue(device)!,
+                SaveJson = r.GetValue(saveJson), Plots = r.GetValue(plots), Project = r.GetValue(project)!, Name = r.GetValue(name)!,
+                Weights = r.GetValue(weights), Workers = r.GetValue(workers), SingleCls = r.GetValue(singleCls),
+                Precision = requested, Runtime = InferenceRuntimeParser.Parse(r.GetValue(runtime)!),
+                Rect = r.GetValue(rect), Int8 = requested == Nn.Precision.Int8 ? int8.Parse(r, r.GetValue(data)) : null,
+            }, new ConsoleLogger());
+            var result = task.Run(new SyncProgress<ValEvent>(Render), ct);
             Console.WriteLine(ValTable.Header);
-            foreach (var row in ValTable.Rows(result.Metrics, names)) Console.WriteLine(row);
-            Console.WriteLine(result.Speed.Line);
-            Console.WriteLine($"Results saved to {saveDir}");
+            foreach (var row in ValTable.Rows(result.Metrics, result.Names)) Console.WriteLine(row);
+            Console.WriteLine(result.Val.Speed.Line);
+            Console.WriteLine($"Results saved to {result.SaveDir}");
             return Task.FromResult(0);
         });
         return cmd;
     }
 
-    /// <summary>The dataset's names, after checking the model was trained on as many classes.</summary>
-    private static IReadOnlyList<string> CheckNames(string model, int nc, DatasetDefinition dataset, string dataPath)
-        => nc == dataset.Nc ? dataset.Names
-            : throw new ArgumentException($"{model} was trained on {nc} classes but {dataPath} has {dataset.Nc}");
+    private static void Render(ValEvent e)
+    {
+        switch (e)
+        {
+            case ValNote note: Console.WriteLine(note.Message); break;
+            case ValInt8Calibrated { Report: { } report }: Int8Arguments.Print(report); break;
+        }
+    }
 }

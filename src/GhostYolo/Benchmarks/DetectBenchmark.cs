@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using GhostYolo.Platform;
 using GhostYolo.Engine;
-using GhostYolo.Engine.Sinks;
-using GhostYolo.Engine.Sources;
+using GhostYolo.Tasks;
+using GhostYolo.Tracking;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Benchmarks;
@@ -33,7 +33,7 @@ internal sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Preci
 }
 
 /// <summary>
-/// Measures <see cref="Predictor"/> + <see cref="PredictionWriter"/> end to end on a video against the bare forward
+/// Measures the <see cref="PredictTask"/> (predictor and writer) end to end on a video against the bare forward
 /// pass at the same batch size, alternating the two in each round so load from other processes hits both alike. Give it a
 /// trained checkpoint (the demo's <c>best.gyt</c>): only then does NMS, drawing and encoding have boxes to handle. Not a
 /// test: it returns numbers for a benchmark command or script.
@@ -51,7 +51,7 @@ internal static class DetectBenchmark
         try
         {
             // One warm-up pass through the whole pipeline fixes the input shape and warms libtorch's kernels.
-            var (frames, shape, _, _, _) = EndToEnd(predictor, video, dir, cancellationToken);
+            var (frames, shape, _, _, _, _) = EndToEnd(model, predictor, video, dir, cancellationToken);
             using var x = randint(0, 256, [batch, 3, shape.H, shape.W], dtype: ScalarType.Byte);
             var forward = new List<double>();
             var endToEnd = new List<double>();
@@ -65,7 +65,7 @@ internal static class DetectBenchmark
                     if ((k == 0) == forwardFirst) forward.Add(ForwardOnly(predictor.Runner, x, frames, cancellationToken));
                     else
                     {
-                        var e = EndToEnd(predictor, video, dir, cancellationToken);
+                        var e = EndToEnd(model, predictor, video, dir, cancellationToken);
                         endToEnd.Add(e.Fps);
                         (dets, stages) = (e.DetsPerFrame, e.Stages);
                     }
@@ -100,30 +100,22 @@ internal static class DetectBenchmark
         return n / sw.Elapsed.TotalSeconds;
     }
 
-    /// <param name="tracking">When given, every frame is tracked on the way to the writer (<c>ghostyolo track</c>'s pipeline).</param>
-    internal static (int Frames, (int H, int W) Shape, double Fps, double DetsPerFrame, FrameTimings Stages) EndToEnd(
-        Predictor p, string video, string dir, CancellationToken ct, Tracking.TrackingSession? tracking = null)
+    /// <summary>One pass of the <see cref="PredictTask"/> (decode, letterbox, forward, NMS, drawing, encoding) over
+    /// <paramref name="video"/> on the warm <paramref name="p"/>, writing into <paramref name="dir"/>.</summary>
+    /// <param name="track">When given, every frame is tracked on the way to the writer (<c>ghostyolo track</c>'s pipeline).</param>
+    internal static (int Frames, (int H, int W) Shape, double Fps, double DetsPerFrame, FrameTimings Stages, TrackResult? Track) EndToEnd(
+        string model, Predictor p, string video, string dir, CancellationToken ct, TrackOptions? track = null)
     {
         var sw = Stopwatch.StartNew();
-        int frames = 0, dets = 0;
-        (int H, int W) shape = default;
-        double pre = 0, inf = 0, post = 0;
-        using (var source = FrameSources.Open(video, p.Options.VidStride))
-        using (var writer = new PredictionWriter(dir, p.Names, p.Options))
+        var task = new PredictTask(new PredictTaskOptions
         {
-            var results = p.Predict(source, ct);
-            foreach (var r in tracking is null ? results : tracking.Track(results))
-            {
-                frames++;
-                dets += r.Detections.Count;
-                shape = r.InputShape;
-                (pre, inf, post) = (pre + r.Timings.PreprocessMs, inf + r.Timings.InferenceMs, post + r.Timings.PostprocessMs);
-                writer.Post(r);
-            }
-            writer.Complete();
-        }
-        double fps = frames / sw.Elapsed.TotalSeconds;
-        return (frames, shape, fps, (double)dets / Math.Max(frames, 1), new FrameTimings(pre / Math.Max(frames, 1), inf / Math.Max(frames, 1), post / Math.Max(frames, 1)));
+            Model = model, Source = video, Track = track,
+            Predict = new PredictOptions { Project = Path.GetDirectoryName(dir)!, Name = Path.GetFileName(dir), ExistOk = true },
+        }, p);
+        var r = task.Run(ct: ct);
+        if (r.Interrupted) throw new OperationCanceledException(ct);
+        double fps = r.Frames / sw.Elapsed.TotalSeconds;
+        return (r.Frames, r.LastShape, fps, (double)r.Detections / Math.Max(r.Frames, 1), r.Speed, r.Track);
     }
 
     internal static double Median(List<double> v)

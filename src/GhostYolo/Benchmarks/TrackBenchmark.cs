@@ -36,7 +36,7 @@ internal static class TrackBenchmark
         var dir = Directory.CreateTempSubdirectory("ghostyolo-track-bench-").FullName;
         try
         {
-            DetectBenchmark.EndToEnd(predictor, video, dir, ct);   // warm-up
+            DetectBenchmark.EndToEnd(model, predictor, video, dir, ct);   // warm-up
             var variants = new (string Name, TrackerOptions? Options)[] { ("none", null), ("bytetrack", TrackerOptions.ByteTrack), ("botsort", TrackerOptions.BotSort) };
             var fps = variants.ToDictionary(v => v.Name, _ => new List<double>());
             var trackerMs = variants.ToDictionary(v => v.Name, _ => new List<double>());
@@ -45,10 +45,9 @@ internal static class TrackBenchmark
             for (int r = 0; r < rounds; r++)
                 foreach (var (name, options) in r % 2 == 0 ? variants : variants.Reverse())
                 {
-                    var session = options is null ? null : new TrackingSession(new TrackOptions { Tracker = options }, TextWriter.Null);
-                    var e = DetectBenchmark.EndToEnd(predictor, video, dir, ct, session);
+                    var e = DetectBenchmark.EndToEnd(model, predictor, video, dir, ct, options is null ? null : new TrackOptions { Tracker = options });
                     fps[name].Add(e.Fps);
-                    trackerMs[name].Add(session is null ? 0 : session.TrackerTime.TotalMilliseconds / Math.Max(e.Frames, 1));
+                    trackerMs[name].Add(e.Track is { } t ? t.TrackerTime.TotalMilliseconds / Math.Max(e.Frames, 1) : 0);
                     (frames, dets) = (e.Frames, e.DetsPerFrame);
                     progress?.Report($"{model} {name} threads {threads} round {r + 1}/{rounds}: {e.Fps:F1} FPS");
                 }

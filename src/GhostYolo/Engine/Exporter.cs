@@ -42,6 +42,8 @@ public sealed record ExportOptions
     public string? Output { get; init; }
     /// <summary>For a YAML: class names (their count sets nc).</summary>
     public IReadOnlyList<string>? Names { get; init; }
+    /// <summary>For a YAML without <see cref="Names"/>: a dataset YAML whose class names it gets.</summary>
+    public string? Data { get; init; }
     /// <summary>For a YAML: a weights file in ultralytics' names (state dict, safetensors, checkpoint), loaded strictly.</summary>
     public string? Weights { get; init; }
     /// <summary>ONNX: int8 convolutions in QDQ form, calibrated as <see cref="Int8Calibration"/> does (settings in <see cref="Int8Options"/>).</summary>
@@ -75,7 +77,8 @@ public static class Exporter
         if (o.Opset != OnnxGraph.Opset)
             throw new ArgumentException($"--opset {o.Opset}: GhostYolo writes opset {OnnxGraph.Opset} (IR 8), which onnx 1.12's checker, ONNX Runtime and OpenCV DNN all read");
         if (o.Batch < 1) throw new ArgumentException($"--batch must be ≥ 1, got {o.Batch}");
-        var loaded = ModelLoader.Load(o.Model, CPU, names: o.Names, weights: o.Weights);
+        var names = o.Names ?? (o.Data is { } data ? Data.DatasetDefinition.Load(data).Names : null);
+        var loaded = ModelLoader.Load(o.Model, CPU, names: names, weights: o.Weights);
         using var model = loaded.Model;
         int imgsz = o.ImgSz ?? loaded.ImgSz;
         int stride = (int)model.MaxStride;

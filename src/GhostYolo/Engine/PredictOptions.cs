@@ -45,6 +45,8 @@ public sealed record PredictOptions
     public string Project { get; init; } = "runs/detect";
     /// <summary>Run folder name (predict, predict2, … when it exists).</summary>
     public string Name { get; init; } = "predict";
+    /// <summary>Write into the run folder <see cref="Name"/> when it exists instead of numbering a new one.</summary>
+    public bool ExistOk { get; init; }
     /// <summary>fp32, or bf16 where the CPU has native bfloat16 (post-processing stays fp32). The model is fused and made
     /// channels-last in place either way (<see cref="Nn.DetectionModel.PrepareForInference"/>).</summary>
     public Nn.Precision Precision { get; init; } = Nn.Precision.Fp32;

@@ -59,18 +59,12 @@ public sealed class TrainTask
     public TrainResult Run(IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
     {
         var epochs = new List<TimeSpan>();
-        var relay = new Relay(e =>
+        var relay = new Relay<TrainEvent>(e =>
         {
             if (e is EpochEnded ended) epochs.Add(ended.Duration);
             progress?.Report(e);
         });
         var f = new Trainer(logger, timings).Train(Options, relay, ct);
         return new TrainResult(f.SaveDir, f.Best, f.Last, f.Final, f.EpochsCompleted, f.Interrupted, f.Elapsed, epochs);
-    }
-
-    /// <summary>Synchronous: <see cref="Progress{T}"/> would post to the thread pool and reorder events.</summary>
-    private sealed class Relay(Action<TrainEvent> report) : IProgress<TrainEvent>
-    {
-        public void Report(TrainEvent value) => report(value);
     }
 }

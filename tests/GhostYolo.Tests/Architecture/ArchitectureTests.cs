@@ -51,6 +51,25 @@ public class ArchitectureTests
             + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
+    /// <summary>What assembles a run — loading and running a model over a loader or a source, writing a run folder, training,
+    /// exporting, calibrating, timing — belongs to the library's tasks (Tasks/, Benchmarks/); a command maps options onto one.</summary>
+    [Fact]
+    public void The_commands_call_tasks_not_the_engines_they_assemble()
+    {
+        var cli = typeof(GhostYolo.Cli.Commands.CommonOptions).Assembly;
+        string[] engines =
+        [
+            "GhostYolo.Engine.Validator", "GhostYolo.Data.Loaders", "GhostYolo.Engine.InferenceRunner", "GhostYolo.Engine.Predictor",
+            "GhostYolo.Engine.Sinks.PredictionWriter", "GhostYolo.Engine.Sources.FrameSources", "GhostYolo.Engine.RunDirectory",
+            "GhostYolo.Engine.Trainer", "GhostYolo.Engine.Exporter", "GhostYolo.Engine.Int8Calibration", "GhostYolo.Tracking.TrackingSession",
+            "GhostYolo.Tracking.Metrics.MotEvaluator", "GhostYolo.Benchmarks.DetectBenchmark", "GhostYolo.Benchmarks.TrackBenchmark",
+            "GhostYolo.Benchmarks.TrainBenchmark", "GhostYolo.Benchmarks.TrainBreakdownBenchmark", "GhostYolo.Benchmarks.ForwardBenchmark",
+        ];
+        var result = Types.InAssembly(cli).That().ResideInNamespace("GhostYolo.Cli").ShouldNot().HaveDependencyOnAny(engines).GetResult();
+        Assert.True(result.IsSuccessful, "commands map options onto a task (GhostYolo.Tasks, GhostYolo.Benchmarks) and render it; these assemble engines themselves: "
+            + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
     [Fact]
     public void The_folder_graph_finds_a_planted_cycle()
     {
