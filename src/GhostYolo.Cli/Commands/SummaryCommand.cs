@@ -1,11 +1,11 @@
 using System.CommandLine;
-using GhostYolo.Nn;
+using GhostYolo.Benchmarks;
 using GhostYolo.Nn.Profiling;
 using Spectre.Console;
 
 namespace GhostYolo.Cli.Commands;
 
-/// <summary><c>ghostyolo summary MODEL</c>: the per-layer table and ultralytics' closing summary line.</summary>
+/// <summary><c>ghostyolo summary MODEL</c>: renders a <see cref="SummaryTask"/> — the per-layer table and ultralytics' closing summary line.</summary>
 public static class SummaryCommand
 {
     public static Command Create()
@@ -19,19 +19,18 @@ public static class SummaryCommand
         var cmd = new Command("summary", "Print a model's layers, parameters and GFLOPs") { model, nc, imgsz, fused, verbose, leaves };
         cmd.SetAction(r =>
         {
-            using var m = GhostYolo.Engine.ModelLoader.Load(r.GetValue(model)!, nc: r.GetValue(nc)).Model;
-            if (r.GetValue(fused)) m.Fuse();
+            var summary = new SummaryTask(new SummaryTaskOptions(r.GetValue(model)!, r.GetValue(nc), r.GetValue(imgsz), r.GetValue(fused),
+                r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules)).Run();
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("", "from", "n", "params", "module", "arguments");
-            foreach (var row in ModelTable.Rows(m))
+            foreach (var row in summary.Layers)
                 table.AddRow(row.Index.ToString(), Markup.Escape(row.From), row.Repeats.ToString(), row.Parameters.ToString("N0"), Markup.Escape(row.Module), Markup.Escape(row.Arguments));
             table.Columns[3].RightAligned();
             AnsiConsole.Write(table);
             if (r.GetValue(verbose))
-                foreach (var p in ModelTable.Parameters(m))
+                foreach (var p in summary.Parameters)
                     Console.WriteLine($"{p.Name,-50} {p.RequiresGrad,6} {p.Count,10:N0} [{string.Join(", ", p.Shape)}]");
-            var profile = ModelProfile.Measure(m, r.GetValue(imgsz), r.GetValue(leaves) ? LayerRule.Leaves : LayerRule.Modules);
-            Console.WriteLine(profile.SummaryLine);
+            Console.WriteLine(summary.Profile.SummaryLine);
             return 0;
         });
         return cmd;

@@ -61,7 +61,7 @@ public class ArchitectureTests
         [
             "GhostYolo.Engine.Validator", "GhostYolo.Data.Loaders", "GhostYolo.Engine.InferenceRunner", "GhostYolo.Engine.Predictor",
             "GhostYolo.Engine.Sinks.PredictionWriter", "GhostYolo.Engine.Sources.FrameSources", "GhostYolo.Engine.RunDirectory",
-            "GhostYolo.Engine.Trainer", "GhostYolo.Engine.Exporter", "GhostYolo.Engine.Int8Calibration", "GhostYolo.Tracking.TrackingSession",
+            "GhostYolo.Engine.Trainer", "GhostYolo.Engine.Exporter", "GhostYolo.Engine.ModelLoader", "GhostYolo.Engine.Int8Calibration", "GhostYolo.Tracking.TrackingSession",
             "GhostYolo.Tracking.Metrics.MotEvaluator", "GhostYolo.Benchmarks.DetectBenchmark", "GhostYolo.Benchmarks.TrackBenchmark",
             "GhostYolo.Benchmarks.TrainBenchmark", "GhostYolo.Benchmarks.TrainBreakdownBenchmark", "GhostYolo.Benchmarks.ForwardBenchmark",
         ];
