@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using GhostYolo.Engine;
 using GhostYolo.Nn;
 using Razorvine.Pickle.Objects;
 using static TorchSharp.torch;
