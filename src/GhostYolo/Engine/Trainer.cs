@@ -270,7 +270,7 @@ public sealed partial class Trainer
             using var bestCkpt = Checkpoint.Load(run.Best);
             using var bestModel = bestCkpt.BuildModel();
             bestModel.to(run.Device);
-            bestModel.Fuse();
+            bestModel.PrepareForInference();   // as `ghostyolo val` prepares it, so the final line equals what val prints
             finalVal = run.Validator.Run(bestModel, run.ValLoader, run.Names, new ValOptions
             {
                 Iou = run.ValIou, MaxDet = run.O.MaxDet, SingleCls = run.O.SingleCls, SaveDir = run.SaveDir, Plots = run.O.Plots,

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GhostYolo.Nn;
+namespace GhostYolo.Platform;
 
 /// <summary>Memory-format helpers TorchSharp does not expose (it has no <c>memory_format</c> argument on <c>contiguous</c>).</summary>
 internal static class MemoryFormat
@@ -15,6 +15,14 @@ internal static class MemoryFormat
         using (no_grad()) result.copy_(x);
         return result;
     }
+
+    /// <summary>
+    /// A model's input as the convolutions must see it: NHWC. libtorch 2.10's fp32 convolution on NCHW input returns wrong
+    /// values on some CPUs (this AMD EPYC VM that hides its cache sizes: 3×3 and 2×2 kernels whose input channels are not a
+    /// multiple of 16 — FasterNet-n's 24 and 40 — at 40×40 and up, off by 20–50 %); given NHWC input it takes a kernel that
+    /// is right, whatever layout the weights have. Inference and training already ran NHWC; this makes every forward do so.
+    /// </summary>
+    public static Tensor ConvolutionInput(Tensor x) => ChannelsLast(x);
 
     public static bool IsChannelsLast(Tensor x) => x.dim() == 4 && x.stride(1) == 1 && x.shape[1] > 1;
 }
