@@ -22,7 +22,8 @@ internal static class MemoryFormat
     /// multiple of 16 — FasterNet-n's 24 and 40 — at 40×40 and up, off by 20–50 %); given NHWC input it takes a kernel that
     /// is right, whatever layout the weights have. Inference and training already ran NHWC; this makes every forward do so.
     /// </summary>
-    public static Tensor ConvolutionInput(Tensor x) => ChannelsLast(x);
+    public static Tensor ConvolutionInput(Tensor x)
+        => x.dim() != 4 || IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);   // differentiable, unlike ChannelsLast
 
     public static bool IsChannelsLast(Tensor x) => x.dim() == 4 && x.stride(1) == 1 && x.shape[1] > 1;
 }
