@@ -53,7 +53,7 @@ public sealed class DetectionModel : nn.Module<Tensor, Tensor>
     /// <summary>Runs every layer; a detection model returns the head's raw per-level outputs (what the loss wants).</summary>
     internal Tensor[] ForwardRaw(Tensor x)
     {
-        var last = RunLayers(MemoryFormat.ConvolutionInput(x), (i, input) => Invoke(model[i], input));   // NHWC: docs/workarounds.md
+        var last = RunLayers(x, (i, input) => Invoke(model[i], input));
         return last as Tensor[] ?? [(Tensor)last];
     }
 

@@ -16,15 +16,5 @@ internal static class MemoryFormat
         return result;
     }
 
-    /// <summary>
-    /// A model's input as the convolutions must see it: NHWC. libtorch 2.10's fp32 convolution on NCHW input returns wrong
-    /// values on some CPUs (this AMD EPYC VM that hides its cache sizes: 3×3 and 2×2 kernels whose input channels are not a
-    /// multiple of 16 — FasterNet-n's 24 and 40 — at 40×40 and up, off by 20–50 %); on NHWC input those kernels are right,
-    /// whatever layout the weights have (its 1×1 kernels are not, for some shapes: docs/workarounds.md). Inference and
-    /// training already ran NHWC; this makes every forward do so.
-    /// </summary>
-    public static Tensor ConvolutionInput(Tensor x)
-        => x.dim() != 4 || IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);   // differentiable, unlike ChannelsLast
-
     public static bool IsChannelsLast(Tensor x) => x.dim() == 4 && x.stride(1) == 1 && x.shape[1] > 1;
 }

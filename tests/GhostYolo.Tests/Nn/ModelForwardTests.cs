@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Modules;
 using TorchSharp;
@@ -91,8 +92,9 @@ public class ModelForwardTests
     }
 
     /// <summary>
-    /// Every model's float32 output is its float64 output, to float32 rounding, at 320 (where libtorch's NCHW convolution
-    /// miscomputes FasterNet-n's 24- and 40-channel 3×3 / 2×2 convs on some CPUs: docs/workarounds.md, "NHWC convolution input").
+    /// Every model's float32 output, run NHWC as inference and training run it, is its float64 output to float32 rounding at
+    /// 320 (libtorch's NCHW convolution miscomputes FasterNet-n's 24- and 40-channel 3×3 / 2×2 convs on some CPUs:
+    /// docs/workarounds.md, "NHWC for every model that computes results").
     /// </summary>
     [Theory]
     [MemberData(nameof(DetectionYamlNames))]
@@ -104,7 +106,9 @@ public class ModelForwardTests
         model.eval();
         var x = rand(1, 3, 320, 320, generator: new Generator(2));
         // Raw head outputs, level by level: a fresh head's decoded boxes barely depend on the features.
-        var f32 = model.ForwardRaw(x).Select(t => t.to(ScalarType.Float64)).ToArray();
+        // float32 as every inference path and training run it: NHWC (PrepareForInference, Trainer).
+        model.ToChannelsLast();
+        var f32 = model.ForwardRaw(MemoryFormat.ChannelsLast(x)).Select(t => t.to(ScalarType.Float64)).ToArray();
         model.to(ScalarType.Float64);
         var f64 = model.ForwardRaw(x.to(ScalarType.Float64));
         for (int l = 0; l < f64.Length; l++)
