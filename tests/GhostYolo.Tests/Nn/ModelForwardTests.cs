@@ -104,7 +104,7 @@ public class ModelForwardTests
         using var model = new ModelBuilder().Build(yaml, 4);
         RandomizeBatchNorm(model, seed: 1);
         model.eval();
-        var x = rand(1, 3, 320, 320, generator: new Generator(2));
+        var x = rand(2, 3, 320, 320, generator: new Generator(2));
         // Raw head outputs, level by level: a fresh head's decoded boxes barely depend on the features.
         // float32 as every inference path and training run it: NHWC (PrepareForInference, Trainer).
         model.ToChannelsLast();

@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => act1.call(bn1.call(conv.call(x)));
+    public override Tensor forward(Tensor x) => act1.call(bn1.call(PointwiseGemm.Run(conv, x)));
 
     /// <summary>YAML <c>[c2, k=1, s=1]</c>; c2 is width-scaled.</summary>
     public static LayerBuild Build(LayerContext ctx)

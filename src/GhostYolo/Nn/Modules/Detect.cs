@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using GhostYolo.Nn.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -37,7 +38,7 @@ internal sealed class Detect : nn.Module<Tensor[], Tensor[]>, IDetectHead, IOnnx
     public long[] Strides { get; private set; }
 
     public override Tensor[] forward(Tensor[] x)
-        => x.Select((xi, i) => cat([cv2[i].call(xi), cv3[i].call(xi)], 1)).ToArray();   // (B, 64+nc, H, W) each
+        => x.Select((xi, i) => cat([PointwiseGemm.Run(cv2[i], xi), PointwiseGemm.Run(cv3[i], xi)], 1)).ToArray();   // (B, 64+nc, H, W) each
 
     public Tensor[] Forward(Tensor[] features) => call(features);
 

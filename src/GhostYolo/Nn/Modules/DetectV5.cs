@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using GhostYolo.Nn.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,7 +40,7 @@ internal sealed class DetectV5 : nn.Module<Tensor[], Tensor[]>, IAnchorHead, IOn
     public override Tensor[] forward(Tensor[] x)
         => x.Select((xi, i) =>
         {
-            var y = m[i].call(xi);
+            var y = PointwiseGemm.Run(m[i], xi);
             long bs = y.shape[0], ny = y.shape[2], nx = y.shape[3];
             return y.view(bs, na, no, ny, nx).permute(0, 1, 3, 4, 2).contiguous(); // (B, na, ny, nx, no)
         }).ToArray();

@@ -28,7 +28,7 @@ internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public override Tensor forward(Tensor x)
     {
-        var s = conv_expand.call(act1.call(conv_reduce.call(avg_pool.call(x))));  // (B, C, 1, 1)
+        var s = PointwiseGemm.Run(conv_expand, act1.call(PointwiseGemm.Run(conv_reduce, avg_pool.call(x))));  // (B, C, 1, 1)
         return x * HardSigmoid(s);
     }
 

@@ -1,3 +1,4 @@
+using GhostYolo.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,6 +61,7 @@ internal static class MacCounter
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
+            using var hooked = PointwiseGemm.Suspend();   // plain 1×1 Conv2d through call, so their hooks fire
             var dtype = model.parameters().First().dtype;
             var device = model.parameters().First().device;
             model.ForwardRaw(zeros(1, model.Definition.InputChannels, height, width, dtype: dtype, device: device));

@@ -1,6 +1,7 @@
 using GhostYolo.Platform;
 using GhostYolo.Nn;
 using GhostYolo.Nn.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhostYolo.Tests.Nn.Modules;
@@ -45,5 +46,37 @@ public class PointwiseConvTests
         using var _ = inference_mode();
         using var y = block.call(MemoryFormat.ChannelsLast(randn(1, 1024, 20, 20)));
         Assert.Equal([1L, 512, 20, 20], y.shape);
+    }
+
+    /// <summary>
+    /// Plain 1×1 Conv2d outside Conv blocks (FasterNet's MLP: 40 → 80 → 40 at 40×40) give their float64 result through
+    /// <see cref="PointwiseGemm.Run"/>; oneDNN's NHWC kernel was off by ~50 % for these shapes on this project's CI VMs.
+    /// </summary>
+    [Fact]
+    public void PlainPointwiseConvsInASequentialMatchFloat64()
+    {
+        using var _ = no_grad();
+        using var mlp = nn.Sequential(nn.Conv2d(40, 80, 1, bias: false), nn.ReLU(), nn.Conv2d(80, 40, 1, bias: false));
+        using var x = MemoryFormat.ChannelsLast(randn(2, 40, 40, 40, generator: new Generator(5)));
+        using var y = PointwiseGemm.Run(mlp, x).to(ScalarType.Float64);
+        mlp.to(ScalarType.Float64);
+        using var reference = mlp.call(x.to(ScalarType.Float64).contiguous());
+        var diff = ((y - reference).abs().max() / reference.abs().max()).item<double>();
+        Assert.True(diff < 1e-5, $"max |float32 − float64| / max |float64| = {diff:E2}");
+    }
+
+    [Fact]
+    public void SuspendedRunCallsTheConvolutionSoItsHooksFire()
+    {
+        using var conv = nn.Conv2d(16, 8, 1);
+        int fired = 0;
+        var hook = conv.register_forward_hook((m, i, o) => { fired++; return o; });
+        using var x = MemoryFormat.ChannelsLast(randn(1, 16, 8, 8));
+        PointwiseGemm.Run(conv, x).Dispose();
+        int unsuspended = fired;
+        using (PointwiseGemm.Suspend()) PointwiseGemm.Run(conv, x).Dispose();
+        Assert.Equal(PointwiseGemm.Needed ? 0 : 1, unsuspended);
+        Assert.Equal(unsuspended + 1, fired);
+        hook.remove();
     }
 }
