@@ -93,8 +93,8 @@ public class ModelForwardTests
 
     /// <summary>
     /// Every model's float32 output, run NHWC as inference and training run it, is its float64 output to float32 rounding at
-    /// 320 (libtorch's NCHW convolution miscomputes FasterNet-n's 24- and 40-channel 3×3 / 2×2 convs on some CPUs:
-    /// docs/workarounds.md, "NHWC for every model that computes results").
+    /// 320 (on some CPUs libtorch miscomputes NCHW 3×3 / 2×2 convs such as FasterNet-n's 24- and 40-channel ones, and NHWC
+    /// 1×1 convs with 40 or 80 outputs unless they run as GEMMs: docs/workarounds.md, "NHWC for every model that computes results").
     /// </summary>
     [Theory]
     [MemberData(nameof(DetectionYamlNames))]

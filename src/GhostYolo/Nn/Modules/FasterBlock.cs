@@ -34,7 +34,7 @@ internal sealed class FasterBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor x)
     {
         if (adjust_channel is not null) x = adjust_channel.call(x);            // (B, dim, H, W)
-        var branch = PointwiseGemm.Run(mlp, spatial_mixing.call(x));                         // (B, dim, H, W)
+        var branch = PointwiseGemm.Run(mlp, spatial_mixing.call(x));          // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
         return Scalars.Add(x, drop_path.call(branch));
     }

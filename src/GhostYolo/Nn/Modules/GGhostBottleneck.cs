@@ -38,9 +38,9 @@ internal sealed class GGhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExporta
 
     public override Tensor forward(Tensor x)
     {
-        var y = relu.call(bn1.call(PointwiseGemm.Run(conv1, x)));                      // (B, w, H, W)
+        var y = relu.call(bn1.call(PointwiseGemm.Run(conv1, x)));       // (B, w, H, W)
         y = relu.call(bn2.call(conv2.call(y)));                          // (B, w, H/s, W/s)
-        y = bn3.call(PointwiseGemm.Run(conv3, y));                                     // (B, planes, H/s, W/s)
+        y = bn3.call(PointwiseGemm.Run(conv3, y));                       // (B, planes, H/s, W/s)
         var identity = downsample is null ? x : PointwiseGemm.Run(downsample, x);
         return relu.call(Scalars.Add(y, identity));
     }

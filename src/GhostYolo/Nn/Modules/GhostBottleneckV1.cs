@@ -80,7 +80,7 @@ internal readonly record struct GhostBottleneckBody(nn.Module<Tensor, Tensor> Gh
         var y = Ghost1.call(x);                                          // (B, mid, H, W)
         if (ConvDw is not null) y = BnDw!.call(ConvDw.call(y));          // (B, mid, H/s, W/s)
         if (Se is not null) y = Se.call(y);
-        return Scalars.Add(Ghost2.call(y), PointwiseGemm.Run(Shortcut, x));            // (B, out, H/s, W/s)
+        return Scalars.Add(Ghost2.call(y), PointwiseGemm.Run(Shortcut, x)); // (B, out, H/s, W/s)
     }
 
     public string Export(OnnxGraph g, string x)

@@ -36,8 +36,8 @@ internal sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     /// <summary>Intrinsic maps, their cheap ghosts, concatenated and cut to <paramref name="oup"/> (shared with <see cref="GhostModuleV2"/>).</summary>
     internal static Tensor Maps(Tensor x, nn.Module<Tensor, Tensor> primary, nn.Module<Tensor, Tensor> cheap, long oup)
     {
-        var x1 = PointwiseGemm.Run(primary, x);                            // (B, init, H/s, W/s)
-        var y = cat([x1, PointwiseGemm.Run(cheap, x1)], 1);                // (B, init·ratio, H/s, W/s)
+        var x1 = PointwiseGemm.Run(primary, x);                // (B, init, H/s, W/s)
+        var y = cat([x1, PointwiseGemm.Run(cheap, x1)], 1);    // (B, init·ratio, H/s, W/s)
         return y.shape[1] == oup ? y : y.narrow(1, 0, oup);    // (B, oup, H/s, W/s)
     }
 

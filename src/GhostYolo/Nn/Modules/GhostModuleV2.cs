@@ -59,7 +59,7 @@ internal sealed class GhostModuleV2 : nn.Module<Tensor, Tensor>, IOnnxExportable
         var y = GhostModule.Maps(x, primary_conv, cheap_operation, oup);      // (B, oup, H', W')
         if (short_conv is null) return y;
         // Needs H, W ≥ 2: avg_pool2d(2) of a 1×1 map fails, as in the reference (and in thop's 32×32 profiling pass at P5).
-        var res = PointwiseGemm.Run(short_conv, nn.functional.avg_pool2d(x, 2, 2));        // (B, oup, H'/2, W'/2)
+        var res = PointwiseGemm.Run(short_conv, nn.functional.avg_pool2d(x, 2, 2));   // (B, oup, H'/2, W'/2)
         var gate = nn.functional.interpolate(gate_fn.call(res), size: [y.shape[2], y.shape[3]], mode: InterpolationMode.Nearest);
         return y * gate;
     }

@@ -36,7 +36,7 @@ internal sealed class MLPBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public override Tensor forward(Tensor x)
     {
-        var branch = PointwiseGemm.Run(mlp, spatial_mixing.call(x));                          // (B, dim, H, W)
+        var branch = PointwiseGemm.Run(mlp, spatial_mixing.call(x));           // (B, dim, H, W)
         if (layer_scale is not null) branch = layer_scale.view(-1, 1, 1) * branch;
         return Scalars.Add(x, drop_path.call(branch));
     }
