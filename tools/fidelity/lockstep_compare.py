@@ -6,14 +6,9 @@ thread count.
 
 usage: python3 lockstep_compare.py REF.jsonl NAME RUN.jsonl [NAME RUN.jsonl ...]
 """
-import json, statistics as st, sys
+import statistics as st, sys
 
-
-def load(path):
-    rows = [json.loads(l) for l in open(path) if '"step"' in l]
-    for r in rows:
-        r.setdefault("items", r.get("mean_loss"))  # one batch per epoch: the epoch's running mean is the batch's loss
-    return rows
+from compare_steps import load  # per-batch loss items from either log (GhostYolo's running means are unrolled)
 
 
 ref = load(sys.argv[1])

@@ -15,7 +15,8 @@ n = int(sys.argv[3]) if len(sys.argv) > 3 else 16
 size = int(sys.argv[4]) if len(sys.argv) > 4 else 320
 shutil.rmtree(out, ignore_errors=True)
 for split in ("train", "val"):
-    os.makedirs(f"{out}/images/{split}"), os.makedirs(f"{out}/labels/{split}")
+    os.makedirs(f"{out}/images/{split}")
+    os.makedirs(f"{out}/labels/{split}")
     for f in sorted(glob.glob(f"{src}/images/{split}/*"))[:n]:
         stem = os.path.splitext(os.path.basename(f))[0]
         im = cv2.imread(f)
@@ -36,7 +37,7 @@ for split in ("train", "val"):
                     x += 0.000123 if x < 0.5 else -0.000123
                     y += 0.000321 if y < 0.5 else -0.000321
                 o.write(f"{c} {x:.6f} {y:.6f} {bw:.6f} {bh:.6f}\n")
-names = open(glob.glob(f"{src}/data.yaml")[0]).read().split("names:", 1)[1]
+names = open(f"{src}/data.yaml").read().split("names:", 1)[1]
 with open(f"{out}/data.yaml", "w") as o:
     o.write(f"path: {os.path.abspath(out)}\ntrain: images/train\nval: images/val\nnames:{names}")
 print(f"{out}: {n} train + {n} val images at {size}x{size}")
