@@ -24,8 +24,8 @@ for dir in "$@"; do
   for so in $(find "$dir" -name libLibTorchSharp.so 2>/dev/null); do
     d="$(dirname "$so")"
     need_scalar=0; need_libstdcxx=0
-    if readelf --dyn-syms -W "$so" | grep -qw "THSTorch_dispose_scalar"; then need_scalar=1; fi
-    if [ "$old_libstdcxx" = 1 ] && readelf -V "$so" | grep -q "GLIBCXX_3.4.32  Flags: none"; then need_libstdcxx=1; fi
+    if readelf --dyn-syms -W "$so" | grep -w "THSTorch_dispose_scalar" >/dev/null; then need_scalar=1; fi   # not grep -q: readelf would die of SIGPIPE under pipefail
+    if [ "$old_libstdcxx" = 1 ] && readelf -V "$so" | grep "GLIBCXX_3.4.32  Flags: none" >/dev/null; then need_libstdcxx=1; fi
     [ "$need_scalar" = 1 ] || [ "$need_libstdcxx" = 1 ] || continue
     tmp="$so.tmp.$$"; cp "$so" "$tmp"
     if [ "$need_libstdcxx" = 1 ]; then

@@ -58,17 +58,19 @@ public class ModelForwardTests
     public void FusedOutputsEqualUnfused(string yaml)
     {
         using var _ = no_grad();
+        using var scope = NewDisposeScope();   // roots every temporary tensor: see Float32OutputEqualsFloat64
         var x = rand(1, 3, 160, 160, generator: new Generator(2));
         using var reference = new ModelBuilder().Build(yaml, 4);
         RandomizeBatchNorm(reference, seed: 1);
         var weights = reference.state_dict();
         Tensor Eval(Action<DetectionModel> prepare)
         {
+            using var evalScope = NewDisposeScope();
             using var model = new ModelBuilder().Build(yaml, 4);
             model.load_state_dict(weights);
             prepare(model);
             model.eval();
-            return model.call(model.PrepareInput(x.clone())).contiguous().clone();
+            return model.call(model.PrepareInput(x.clone())).contiguous().clone().MoveToOuterDisposeScope();
         }
         var before = Eval(_ => { });
         foreach (var (name, prepare) in new (string, Action<DetectionModel>)[]
@@ -101,6 +103,11 @@ public class ModelForwardTests
     public void Float32OutputEqualsFloat64(string yaml)
     {
         using var _ = no_grad();
+        // TorchSharp passes only a tensor's native handle to libtorch, so a temporary (rows, weight in PointwiseGemm.Forward,
+        // any x.a().b() intermediate) is unreachable during the native call that reads it; a GC started by a parallel test
+        // then lets the finalizer free it mid-call ("addmm: self and mat2 must have the same dtype, but got Double and Byte",
+        // or SIGSEGV). A DisposeScope holds every tensor made under it until the scope ends.
+        using var scope = NewDisposeScope();
         using var model = new ModelBuilder().Build(yaml, 4);
         RandomizeBatchNorm(model, seed: 1);
         model.eval();
