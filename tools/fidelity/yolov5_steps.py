@@ -33,6 +33,46 @@ def call(self, p, targets):
         LOG.flush(); STEP[0] += 1
     return loss, items
 ul.ComputeLoss.__call__ = call
+# With $V5DUMP set, every augmented training batch is also written as it leaves the loader: DIR/NNNNN.u8 (uint8 images,
+# B x 3 x H x W, RGB) and DIR/NNNNN.f32 (float32 targets, n x 6: image, class, cx, cy, w, h normalised), numbered in
+# training order, for `tools/fidelity/replay.cs` to feed the same batches to GhostYolo's training step.
+DUMP = os.environ.get("V5DUMP")
+if DUMP:
+    import utils.dataloaders as ud
+    os.makedirs(DUMP, exist_ok=True)
+    _iter = ud.InfiniteDataLoader.__iter__
+    DUMPED = [0]
+    def dump_iter(self):
+        for batch in _iter(self):
+            if getattr(self.dataset, "augment", False):   # the training loader; validation batches pass untouched
+                imgs, targets = batch[0], batch[1]
+                n = DUMPED[0]
+                imgs.numpy().tofile(f"{DUMP}/{n:05d}.u8")
+                targets.numpy().astype("float32").tofile(f"{DUMP}/{n:05d}.f32")
+                if n == 0:
+                    with open(f"{DUMP}/shape.json", "w") as f:
+                        json.dump({"batch": imgs.shape[0], "height": imgs.shape[2], "width": imgs.shape[3]}, f)
+                DUMPED[0] += 1
+            yield batch
+    ud.InfiniteDataLoader.__iter__ = dump_iter
+# With $V5REPLAY set, the training loader yields the batches in DIR (the same format, e.g. GhostYolo's from
+# `replay.cs dump`) in order instead of its own; yolov5 still builds its dataset (labels for AutoAnchor, batches per epoch).
+REPLAY = os.environ.get("V5REPLAY")
+if REPLAY:
+    import numpy as np
+    import utils.dataloaders as ud
+    shape = json.load(open(f"{REPLAY}/shape.json"))
+    _iter = ud.InfiniteDataLoader.__iter__
+    REPLAYED = [0]
+    def replay_iter(self):
+        if not getattr(self.dataset, "augment", False):
+            yield from _iter(self); return
+        for _ in range(len(self)):
+            n = REPLAYED[0]; REPLAYED[0] += 1
+            imgs = torch.from_numpy(np.fromfile(f"{REPLAY}/{n:05d}.u8", dtype=np.uint8).reshape(-1, 3, shape["height"], shape["width"]))
+            targets = torch.from_numpy(np.fromfile(f"{REPLAY}/{n:05d}.f32", dtype=np.float32).reshape(-1, 6))
+            yield imgs, targets, [f"{REPLAY}/{n:05d}_{k}.jpg" for k in range(imgs.shape[0])], None
+    ud.InfiniteDataLoader.__iter__ = replay_iter
 import train
 # train.py imported check_anchors by name: patch its binding too.
 train.check_anchors = check_anchors

@@ -82,18 +82,24 @@ public sealed partial class Trainer
         Stack<IDisposable> built, CancellationToken ct)
     {
         int workers = Math.Max(0, Math.Min(o.Workers, Environment.ProcessorCount));
+        var train = TrainLoader(o, recipe, data, imgsz, workers, logger, ct);
+        built.Push(train);
+        var val = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, maxStride, o.SingleCls, logger, ct);
+        built.Push(val);
+        if (timings is not null) train.Dataset.Clock = timings.Loader;
+        return (train, val);
+    }
+
+    /// <summary>The augmented training loader of a run with options <paramref name="o"/> (tools/fidelity/replay.cs dumps its batches).</summary>
+    internal static Loader TrainLoader(TrainOptions o, RecipeKind recipe, DatasetDefinition data, int imgsz, int workers, ILogger? logger, CancellationToken ct)
+    {
         var augment = new AugmentOptions
         {
             HsvH = o.HsvH, HsvS = o.HsvS, HsvV = o.HsvV, Degrees = o.Degrees, Translate = o.Translate, Scale = o.Scale, Shear = o.Shear,
             Perspective = o.Perspective, FlipUd = o.Flipud, FlipLr = o.Fliplr, Mosaic = o.Mosaic, Mixup = o.Mixup,
             Yolov5Mosaic = recipe == RecipeKind.Yolov5,
         };
-        var train = Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
-        built.Push(train);
-        var val = Loaders.Val(data, "val", imgsz, o.Batch * 2, workers, maxStride, o.SingleCls, logger, ct);
-        built.Push(val);
-        if (timings is not null) train.Dataset.Clock = timings.Loader;
-        return (train, val);
+        return Loaders.Train(data, imgsz, o.Batch, augment, workers, o.Seed, o.SingleCls, logger, ct, o.Fraction);
     }
 
     /// <summary>
