@@ -71,5 +71,44 @@ public sealed class TrainerRecipeTests : IDisposable
         Assert.Equal(300f, Anchors(kept.Last!)[0], 1);
     }
 
+    [Fact]
+    public void ReplayedBatchesDriveTheTrainingStep()
+    {
+        // The seam tools/fidelity/replay.cs uses: the run's own loader's batches, replayed, train exactly as the plain run; other
+        // batches (the same ones flipped left-right, boxes mirrored) give other losses.
+        var o = new TrainOptions
+        {
+            Model = _yaml, Data = _shapes.DataYaml, Epochs = 1, Imgsz = 96, Batch = 8, Workers = 1, Recipe = "yolov5", Noautoanchor = true,
+            Plots = false, Val = false, Project = _dir.File("runs"), Name = "plain",
+        };
+        double[] Losses(TrainOptions options, Func<int, CancellationToken, IEnumerable<Batch>>? replay)
+        {
+            var events = new List<TrainEvent>();
+            var trainer = replay is null ? new Trainer() : new Trainer(null, replay);
+            trainer.Train(options, new SyncProgressRecorder<TrainEvent>(events));
+            return [.. events.OfType<BatchEnded>().SelectMany(b => b.Loss)];
+        }
+        IEnumerable<Batch> Own(int epoch, CancellationToken ct, bool flip)
+        {
+            using var loader = Trainer.TrainLoader(o, RecipeKind.Yolov5, DatasetDefinition.Load(o.Data), o.Imgsz, o.Workers, null, ct);
+            foreach (var b in loader.GetBatches(epoch, ct))
+            {
+                if (!flip) { yield return b; continue; }
+                using (b)
+                {
+                    var targets = b.Targets.clone();
+                    targets[TorchSharp.torch.TensorIndex.Colon, 2] = 1 - targets[TorchSharp.torch.TensorIndex.Colon, 2];
+                    yield return new Batch(b.Images.flip(3).contiguous(), targets, b.Items);
+                }
+            }
+        }
+        var plain = Losses(o, null);
+        var replayed = Losses(o with { Name = "replayed" }, (e, ct) => Own(e, ct, flip: false));
+        var flipped = Losses(o with { Name = "flipped" }, (e, ct) => Own(e, ct, flip: true));
+        Assert.Equal(9, plain.Length);   // 3 batches × box, obj, cls
+        Assert.Equal(plain, replayed);
+        Assert.NotEqual(plain[^3..], flipped[^3..]);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
