@@ -9,7 +9,7 @@
 //   dump DUMP_DIR key=value …: writes the batches GhostYolo's own run with these settings would train on, in the same format,
 //     for yolov5_steps.py's $V5REPLAY.
 //   dotnet run -c Release tools/fidelity/replay.cs -- train|dump DUMP_DIR [STEP_LOG] key=value …   (model=, data=, epochs=, recipe=, seed=, …)
-// The dataset in data= must be the one the dump came from: its size sets the batches per epoch, and it is validated on.
+// The dataset in data= must be the one the dump came from: its loader's batch count sets the batches per epoch, and it is validated on.
 using System.Text.Json;
 using GhostYolo.Platform;
 using GhostYolo.Data;
@@ -44,10 +44,9 @@ if (dump)
     return 0;
 }
 var shape = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "shape.json"))).RootElement;
-int b = shape.GetProperty("batch").GetInt32(), h = shape.GetProperty("height").GetInt32(), w = shape.GetProperty("width").GetInt32();
-int perEpoch = (DatasetDefinition.Load(options.Data).ImagePaths("train").Count + options.Batch - 1) / options.Batch;
+int h = shape.GetProperty("height").GetInt32(), w = shape.GetProperty("width").GetInt32();
 
-IEnumerable<Batch> Epoch(int epoch, CancellationToken ct)
+IEnumerable<Batch> Epoch(int epoch, int perEpoch, CancellationToken ct)
 {
     for (int i = 0; i < perEpoch; i++)
     {
@@ -63,19 +62,13 @@ IEnumerable<Batch> Epoch(int epoch, CancellationToken ct)
     }
 }
 
-using var log = new StreamWriter(args[2]);
-long step = 0;
-var jsonOptions = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+using var log = new StepLog(args[2]);
 var progress = new Progress(e =>
 {
     switch (e)
     {
         case BatchEnded be:
-            log.WriteLine(JsonSerializer.Serialize(new
-            {
-                step = step++, epoch = be.Epoch, batch = be.Batch - 1, lr = be.Lr, momentum = be.Momentum, targets = be.Instances, mean_loss = be.Loss,
-            }, jsonOptions));
-            log.Flush();
+            log.Write(be);
             break;
         case EpochEnded ee:
             Console.WriteLine($"epoch {ee.Epoch + 1}/{ee.Epochs}  loss {string.Join(" ", ee.TrainLoss.Select(x => x.ToString("F4")))}  " +

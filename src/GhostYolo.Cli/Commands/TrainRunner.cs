@@ -7,8 +7,6 @@ namespace GhostYolo.Cli.Commands;
 /// <summary>Runs a <see cref="TrainTask"/> and renders its events: ultralytics-style lines, a live bar when interactive.</summary>
 public static class TrainRunner
 {
-    private static readonly System.Text.Json.JsonSerializerOptions StepLogJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     /// <param name="stepLog">Optional JSON-lines file: one line per training batch with the lr and momentum of each parameter group
     /// the batch ran with, its instances and the epoch's running-mean losses (for step-by-step comparisons with the reference trainers).</param>
     public static int Run(TrainTask task, CancellationToken ct, string? stepLog = null)
@@ -20,18 +18,10 @@ public static class TrainRunner
         try
         {
             var renderer = new TrainRenderer();
-            using var log = stepLog is null ? null : new StreamWriter(stepLog);
-            long step = 0;
+            using var log = stepLog is null ? null : new StepLog(stepLog);
             void Render(TrainEvent e)
             {
-                if (log is not null && e is BatchEnded b)
-                {
-                    log.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        step = step++, epoch = b.Epoch, batch = b.Batch - 1, lr = b.Lr, momentum = b.Momentum, targets = b.Instances, mean_loss = b.Loss,
-                    }, StepLogJson));
-                    log.Flush();
-                }
+                if (e is BatchEnded b) log?.Write(b);
                 renderer.Render(e);
             }
             var result = task.Run(new SyncProgress<TrainEvent>(Render), cts.Token);

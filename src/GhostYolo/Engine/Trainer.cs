@@ -25,7 +25,7 @@ public sealed partial class Trainer
 {
     private readonly ILogger? logger;
     private readonly TrainTimings? timings;
-    private readonly Func<int, CancellationToken, IEnumerable<Batch>>? replay;
+    private readonly Func<int, int, CancellationToken, IEnumerable<Batch>>? replay;
 
     /// <summary>A trainer that logs what it does besides its events (dataset scan, transferred weights) to <paramref name="logger"/>.</summary>
     public Trainer(ILogger? logger = null) : this(logger, (TrainTimings?)null) { }
@@ -33,10 +33,10 @@ public sealed partial class Trainer
     /// <summary>A trainer that also reports where each epoch's time goes to <paramref name="timings"/> (the train benchmark).</summary>
     internal Trainer(ILogger? logger, TrainTimings? timings) { this.logger = logger; this.timings = timings; }
 
-    /// <summary>A trainer whose training batches come from <paramref name="replay"/> (epoch → that epoch's batches, as many as
-    /// the dataset's loader would give) instead of the loader; everything else (model, optimizer, schedule, validation) is the
+    /// <summary>A trainer whose training batches come from <paramref name="replay"/> (epoch, the loader's batches per epoch →
+    /// that many batches) instead of the loader; everything else (model, optimizer, schedule, validation) is the
     /// run's own. tools/fidelity/replay.cs feeds it yolov5's augmented batches to compare the training step alone.</summary>
-    internal Trainer(ILogger? logger, Func<int, CancellationToken, IEnumerable<Batch>> replay) : this(logger, (TrainTimings?)null) => this.replay = replay;
+    internal Trainer(ILogger? logger, Func<int, int, CancellationToken, IEnumerable<Batch>> replay) : this(logger, (TrainTimings?)null) => this.replay = replay;
 
     /// <summary>Runs the training <paramref name="options"/> describe, reporting each step to <paramref name="progress"/> (<see cref="TrainStarted"/>, <see cref="BatchEnded"/>, <see cref="ValidationProgress"/>, <see cref="EpochEnded"/>, <see cref="TrainNote"/>, then the returned <see cref="TrainFinished"/>). Cancelling <paramref name="ct"/> stops after the current batch: the last finished epoch stays in <c>last.gyt</c> and the result says <see cref="TrainFinished.Interrupted"/>; <c>Resume</c> continues it.</summary>
     public TrainFinished Train(TrainOptions options, IProgress<TrainEvent>? progress = null, CancellationToken ct = default)
@@ -167,7 +167,7 @@ public sealed partial class Trainer
         try
         {
             long t = Stamp();
-            foreach (var batch in replay?.Invoke(epoch, ct) ?? run.TrainLoader.GetBatches(epoch, ct))
+            foreach (var batch in replay?.Invoke(epoch, nb, ct) ?? run.TrainLoader.GetBatches(epoch, ct))
             {
                 t = Lap(TrainStage.LoaderWait, t);
                 using var b = batch;

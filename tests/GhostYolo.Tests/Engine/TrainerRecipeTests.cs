@@ -81,7 +81,7 @@ public sealed class TrainerRecipeTests : IDisposable
             Model = _yaml, Data = _shapes.DataYaml, Epochs = 1, Imgsz = 96, Batch = 8, Workers = 1, Recipe = "yolov5", Noautoanchor = true,
             Plots = false, Val = false, Project = _dir.File("runs"), Name = "plain",
         };
-        double[] Losses(TrainOptions options, Func<int, CancellationToken, IEnumerable<Batch>>? replay)
+        double[] Losses(TrainOptions options, Func<int, int, CancellationToken, IEnumerable<Batch>>? replay)
         {
             var events = new List<TrainEvent>();
             var trainer = replay is null ? new Trainer() : new Trainer(null, replay);
@@ -103,8 +103,8 @@ public sealed class TrainerRecipeTests : IDisposable
             }
         }
         var plain = Losses(o, null);
-        var replayed = Losses(o with { Name = "replayed" }, (e, ct) => Own(e, ct, flip: false));
-        var flipped = Losses(o with { Name = "flipped" }, (e, ct) => Own(e, ct, flip: true));
+        var replayed = Losses(o with { Name = "replayed" }, (e, _, ct) => Own(e, ct, flip: false));
+        var flipped = Losses(o with { Name = "flipped" }, (e, _, ct) => Own(e, ct, flip: true));
         Assert.Equal(9, plain.Length);   // 3 batches × box, obj, cls
         Assert.Equal(plain, replayed);
         Assert.NotEqual(plain[^3..], flipped[^3..]);
