@@ -7,7 +7,9 @@ using GhostYolo.Weights;
 namespace GhostYolo.Tests.Engine;
 
 /// <summary>Short runs of an anchor-based model with recipe=yolov5: the recipe line, AutoAnchor replacing poor anchors in the
-/// checkpoint, noautoanchor keeping them, and the resolved settings in args.yaml.</summary>
+/// checkpoint, noautoanchor keeping them, and the resolved settings in args.yaml. Alone (global-rng): the replay test compares
+/// two runs' losses exactly, so no test beside it may draw from libtorch's generator or change the thread count in between.</summary>
+[Collection("global-rng")]
 public sealed class TrainerRecipeTests : IDisposable
 {
     private readonly TempDir _dir = new();
