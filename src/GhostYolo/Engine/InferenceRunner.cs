@@ -136,8 +136,8 @@ internal sealed class InferenceRunner : IDisposable
         return decoded;
     }
 
-    /// <summary>Integer and float convolutions in ONNX Runtime's optimized graph at this input shape; null on libtorch or for an ONNX file.</summary>
-    public OptimizedGraph? Inspect(int batch, int height, int width) => _onnx is null ? null : OptimizedGraph.Inspect(_onnx.Graph(batch, height, width), get_num_threads());
+    /// <summary>Integer and float convolutions (and SiLU lookups) in the graph ONNX Runtime runs at this input shape; null on libtorch or for an ONNX file.</summary>
+    public OptimizedGraph? Inspect(int batch, int height, int width) => _onnx is null ? null : OptimizedGraph.Inspect(_onnx.Graph(batch, height, width), get_num_threads(), _onnx.IsInt8);
 
     public void Dispose()
     {

@@ -33,6 +33,9 @@ internal sealed class OnnxDetector : IDisposable
         _int8 = int8;
     }
 
+    /// <summary>Convolutions in int8 (QDQ graph, SiLUs as table lookups).</summary>
+    public bool IsInt8 => _int8 is not null;
+
     /// <summary>The graph this detector runs at one input shape (fp32 or QDQ int8), uint8 images in.</summary>
     public byte[] Graph(int batch, int height, int width) => OnnxExporter.Export(_model, batch, height, width, _int8);
 
@@ -61,9 +64,7 @@ internal sealed class OnnxDetector : IDisposable
             _sessions[0].Session.Dispose();
             _sessions.RemoveAt(0);
         }
-        var bytes = Graph((int)key.B, (int)key.H, (int)key.W);
-        using var options = OrtRun.Options(_threads);
-        var session = new InferenceSession(bytes, options);
+        var session = OrtRun.Session(Graph((int)key.B, (int)key.H, (int)key.W), _threads, IsInt8);
         _sessions.Add((key, session));
         return session;
     }

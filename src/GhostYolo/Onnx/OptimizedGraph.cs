@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 using GhostYolo.Nn.Export;
 
 namespace GhostYolo.Onnx;
@@ -19,29 +17,16 @@ internal sealed record OptimizedGraph(IReadOnlyDictionary<string, int> OpCounts)
 
     public int Count(string op) => OpCounts.GetValueOrDefault(op);
 
-    /// <summary>"42 integer, 3 float convolutions".</summary>
-    public string ConvSummary => $"{IntegerConvs} integer, {FloatConvs} float convolutions";
+    /// <summary>SiLUs run as one uint8 table lookup (<see cref="SiluLookup"/>).</summary>
+    public int SiluLookups => Count(LookupOp.Name);
 
-    /// <summary>Optimizes <paramref name="model"/> as a session would (<paramref name="threads"/> intra-op threads) and counts its nodes.</summary>
-    public static OptimizedGraph Inspect(byte[] model, int threads = 1)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"ghostyolo-optimized-{Guid.NewGuid():N}.onnx");
-        try
-        {
-            using (var options = OrtRun.Options(threads))
-            {
-                options.OptimizedModelFilePath = path;
-                // ONNX Runtime warns on every save that the optimized file is tied to this CPU: true, and why it is only read here.
-                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
-                using var session = new InferenceSession(model, options);
-            }
-            return new OptimizedGraph(ReadOpCounts(File.ReadAllBytes(path)));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    /// <summary>"42 integer, 3 float convolutions" (", 57 SiLU lookups" when there are any).</summary>
+    public string ConvSummary => $"{IntegerConvs} integer, {FloatConvs} float convolutions" + (SiluLookups > 0 ? $", {SiluLookups} SiLU lookups" : "");
+
+    /// <summary>The graph a session runs for <paramref name="model"/> (<paramref name="threads"/> intra-op threads; for an
+    /// <paramref name="int8"/> model, with its SiLUs as lookups), its nodes counted.</summary>
+    public static OptimizedGraph Inspect(byte[] model, int threads = 1, bool int8 = false)
+        => new(ReadOpCounts(int8 ? OrtRun.Int8Graph(model, threads).Model : OrtRun.Optimize(model, threads)));
 
     /// <summary>Counts <c>op_type</c> over the main graph's nodes (ModelProto.graph = 7, GraphProto.node = 1, NodeProto.op_type = 4).</summary>
     internal static Dictionary<string, int> ReadOpCounts(ReadOnlySpan<byte> model)
@@ -71,25 +56,55 @@ internal static class ProtoReader
     public static List<(int Field, byte[] Value)> Messages(ReadOnlySpan<byte> data)
     {
         var result = new List<(int, byte[])>();
+        foreach (var f in Fields(data))
+            if (f.WireType == 2) result.Add((f.Number, data[f.Value].ToArray()));
+        return result;
+    }
+
+    /// <summary>One field of a message: its number and wire type, where the whole field (tag included) lies, and where its
+    /// payload lies (for length-delimited fields, the bytes after the length).</summary>
+    public readonly record struct Field(int Number, int WireType, Range Whole, Range Value);
+
+    /// <summary>Every field of a message in order, so a rewrite can copy the ones it does not change byte for byte.</summary>
+    public static List<Field> Fields(ReadOnlySpan<byte> data)
+    {
+        var result = new List<Field>();
         int i = 0;
         while (i < data.Length)
         {
+            int start = i;
             ulong tag = Varint(data, ref i);
-            int field = (int)(tag >> 3);
-            switch ((int)(tag & 7))
+            int wire = (int)(tag & 7), valueStart = i;
+            switch (wire)
             {
                 case 0: Varint(data, ref i); break;
                 case 1: i += 8; break;
                 case 5: i += 4; break;
                 case 2:
                     int length = (int)Varint(data, ref i);
-                    result.Add((field, data.Slice(i, length).ToArray()));
+                    valueStart = i;
                     i += length;
                     break;
-                default: throw new InvalidDataException($"protobuf wire type {tag & 7} at byte {i} is not supported");
+                default: throw new InvalidDataException($"protobuf wire type {wire} at byte {start} is not supported");
             }
+            result.Add(new Field((int)(tag >> 3), wire, start..i, valueStart..i));
         }
         return result;
+    }
+
+    /// <summary>The varint at the start of <paramref name="data"/> (a varint field's payload).</summary>
+    public static ulong Varint(ReadOnlySpan<byte> data)
+    {
+        int i = 0;
+        return Varint(data, ref i);
+    }
+
+    /// <summary>A packed repeated varint field's values.</summary>
+    public static List<ulong> PackedVarints(ReadOnlySpan<byte> data)
+    {
+        var values = new List<ulong>();
+        for (int i = 0; i < data.Length;) values.Add(Varint(data, ref i));
+        return values;
     }
 
     private static ulong Varint(ReadOnlySpan<byte> data, ref int i)

@@ -31,6 +31,44 @@ internal static class OrtRun
         return o;
     }
 
+    /// <summary>The graph ONNX Runtime runs for <paramref name="model"/> after its optimizations (fusions, the NHWC layout of
+    /// integer convolutions), as saved through <c>SessionOptions.OptimizedModelFilePath</c>. It is tied to this CPU.</summary>
+    public static byte[] Optimize(byte[] model, int threads)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ghostyolo-optimized-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (var options = Options(threads))
+            {
+                options.OptimizedModelFilePath = path;
+                // ONNX Runtime warns on every save that the optimized file is tied to this CPU: true, and why it never leaves the process.
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+                using var session = new InferenceSession(model, options);
+            }
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The graph an int8 session runs: <paramref name="qdqModel"/> optimized, then each SiLU made one table lookup
+    /// (<see cref="SiluLookup"/>); <c>Fused</c> counts them.</summary>
+    public static (byte[] Model, int Fused) Int8Graph(byte[] qdqModel, int threads) => SiluLookup.Rewrite(Optimize(qdqModel, threads));
+
+    /// <summary>A session for <paramref name="model"/>; for an int8 (QDQ) model, on the graph of <see cref="Int8Graph"/>,
+    /// loaded with optimization off since it is optimized already.</summary>
+    public static InferenceSession Session(byte[] model, int threads, bool int8)
+    {
+        using var options = Options(threads);
+        if (!int8) return new InferenceSession(model, options);
+        var (graph, fused) = Int8Graph(model, threads);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        if (fused > 0) LookupOp.Register(options);
+        return new InferenceSession(graph, options);
+    }
+
     /// <summary>Feeds <paramref name="input"/> (contiguous, CPU, of <paramref name="type"/>) without a copy and returns the
     /// graph's first output as a new float32 tensor.</summary>
     public static unsafe Tensor FirstOutput(InferenceSession session, RunOptions runOptions, string inputName, Tensor input, TensorElementType type)

@@ -28,7 +28,7 @@ public class QuantizationTests
         }
     }
 
-    private static List<Tensor> Images(int n, int size, int seed)
+    internal static List<Tensor> Images(int n, int size, int seed)
     {
         // Smooth images (blurred noise), closer to photographs than white noise.
         var g = new TorchSharp.torch.Generator((ulong)seed);
