@@ -72,11 +72,11 @@ public static class BenchmarkCommand
                 Console.WriteLine(n.Message);
                 break;
             case ForwardMeasured { Rows: var rows }:
-                Print($"Forward latency at {imgsz}, batch {batch} (fused, channels-last; median of {runs} after warm-up; convs: integer/float convolutions in ONNX Runtime's optimized graph)",
-                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps", "convs_int/float"],
+                Print($"Forward latency at {imgsz}, batch {batch} (fused, channels-last; median of {runs} after warm-up; convs: integer/float convolutions in the graph ONNX Runtime runs; silu_lut: SiLUs run as one uint8 table lookup)",
+                    ["model", "gflops", "threads", "precision", "runtime", "median_ms", "p10_ms", "p90_ms", "fps", "convs_int/float", "silu_lut"],
                     rows.Select(x => new[] { x.Model, double.IsFinite(x.GFlops) ? F(x.GFlops, "F1") : "-", x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(),
                         F(x.Latency.MedianMs, "F1"), F(x.Latency.P10Ms, "F1"), F(x.Latency.P90Ms, "F1"), F(x.Latency.Fps, "F1"),
-                        x.Graph is { } g ? $"{g.IntegerConvs}/{g.FloatConvs}" : "-" }), fmt);
+                        x.Graph is { } g ? $"{g.IntegerConvs}/{g.FloatConvs}" : "-", x.Graph is { } h ? h.SiluLookups.ToString() : "-" }), fmt);
                 break;
             case TrainMeasured { Rows: var rows }:
                 Print($"Training throughput: full steps at {trainImgsz}, batch {trainBatch} (bf16 = amp=True mixed precision)",

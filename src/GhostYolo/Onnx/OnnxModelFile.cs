@@ -23,8 +23,12 @@ internal sealed partial class OnnxModelFile : IDisposable
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' not found", path);
         Path = path;
-        using var options = OrtRun.Options(threads);
-        try { _session = new InferenceSession(path, options); }
+        // A quantized (QDQ) file, such as `ghostyolo export --int8` writes, runs as GhostYolo's own int8 engine does: its SiLUs as lookups.
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            _session = OrtRun.Session(bytes, threads, int8: OptimizedGraph.ReadOpCounts(bytes).ContainsKey("QuantizeLinear"));
+        }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"{path}: ONNX Runtime cannot load it ({e.Message})", e); }
         if (_session.InputMetadata.Count != 1)
             throw new InvalidDataException($"{path}: expected one image input, found {_session.InputMetadata.Count}");

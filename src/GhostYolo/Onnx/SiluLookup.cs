@@ -64,6 +64,10 @@ internal static class SiluLookup
         }
         if (tables.Count == 0) return (optimizedModel, 0);
 
+        // The scales and zero points only the replaced nodes read go too (ONNX Runtime would warn about each).
+        var stillUsed = nodes.Where(n => !replaced.ContainsKey(n.Whole)).SelectMany(n => n.Inputs).ToHashSet();
+        var orphans = nodes.Where(n => replaced.ContainsKey(n.Whole)).SelectMany(n => n.Inputs).Where(i => !stillUsed.Contains(i)).ToHashSet();
+
         var newGraph = new MemoryStream();
         foreach (var f in graphFields)
         {
@@ -72,6 +76,8 @@ internal static class SiluLookup
                 if (node is not null) newGraph.Write(new ProtoWriter().Bytes(1, node).ToArray());
                 continue;
             }
+            if (f.Number == 5 && ParseScalar(graph.AsSpan(f.Value)) is { } t && orphans.Contains(t.Name))
+                continue;
             newGraph.Write(graph.AsSpan(f.Whole));
         }
         foreach (var t in tables) newGraph.Write(new ProtoWriter().Bytes(5, t).ToArray());
