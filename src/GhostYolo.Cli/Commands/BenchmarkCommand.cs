@@ -109,10 +109,11 @@ public static class BenchmarkCommand
                     rows.Select(x => new[] { x.Model, x.Tracker, x.Frames.ToString(), x.Tracks.ToString(), x.RssAt1kMb.ToString(), x.RssAtEndMb.ToString(), F(x.Growth, "P1") }), fmt);
                 break;
             case DetectMeasured { Video: var videoPath, Rows: var rows }:
-                Print($"Detect pipeline on {videoPath} at {imgsz}, batch {batch}: end-to-end FPS vs forward-only FPS at the same batch",
-                    ["model", "threads", "precision", "runtime", "input", "dets_per_frame", "end_to_end_fps", "forward_fps", "ratio"],
+                Print($"Detect pipeline on {videoPath} at {imgsz}, batch {batch}: end-to-end FPS vs forward-only FPS at the same batch (pre/infer/post_ms: the pipeline's per-frame stage times)",
+                    ["model", "threads", "precision", "runtime", "input", "dets_per_frame", "end_to_end_fps", "forward_fps", "ratio", "pre_ms", "infer_ms", "post_ms"],
                     rows.Select(x => new[] { Path.GetFileName(x.Model), x.Threads.ToString(), x.Precision.ToString().ToLowerInvariant(), x.Runtime.ToString().ToLowerInvariant(), $"{x.InputShape.W}x{x.InputShape.H}",
-                        F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0") }), fmt);
+                        F(x.DetectionsPerFrame, "F1"), F(x.EndToEndFps, "F1"), F(x.ForwardFps, "F1"), F(x.Ratio, "P0"),
+                        F(x.Stages.PreprocessMs, "F1"), F(x.Stages.InferenceMs, "F1"), F(x.Stages.PostprocessMs, "F1") }), fmt);
                 break;
         }
     }
