@@ -116,10 +116,14 @@ internal sealed class YoloDataset : ISampleSource, IDisposable
     /// (seed, epoch, index). <paramref name="buffer"/> = recently loaded indices Mosaic may use.
     /// </summary>
     public FormattedSample GetItem(int index, int epoch, long seed, IReadOnlyList<int>? buffer = null)
+        => GetItem(index, new Random(SampleSeeds.Derive(seed, epoch, index)), buffer);
+
+    /// <summary>Item <paramref name="index"/> with every random draw taken from <paramref name="rng"/> (tools/fidelity
+    /// replays another loader's draws through it).</summary>
+    internal FormattedSample GetItem(int index, Random rng, IReadOnlyList<int>? buffer = null)
     {
         var clock = Clock;
         long start = clock is null ? 0 : LoaderClock.Now();
-        var rng = new Random(SampleSeeds.Derive(seed, epoch, index));
         using var s = LoadImageAndLabel(index);
         s.Buffer = buffer ?? [index];
         _transforms.Apply(s, rng);
