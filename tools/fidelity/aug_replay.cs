@@ -24,36 +24,7 @@ for (int k = 0; k < samples; k++)
 {
     string stem = Path.Combine(dir, $"{k:D5}");
     var record = JsonDocument.Parse(File.ReadAllText(stem + ".json")).RootElement;
-    int index = byName[record.GetProperty("image").GetString()!];
-    var draws = record.GetProperty("draws").EnumerateArray().ToList();
-    // yolov5 draws a MixUp gate after the warp; GhostYolo has no MixUp step at mixup 0. Drop it (the 12th uniform).
-    var script = new List<object>();
-    int uniforms = 0;
-    List<int> partners = [];
-    foreach (var d in draws)
-        switch (d.GetProperty("k").GetString())
-        {
-            case "u":
-                if (++uniforms == 12) continue;
-                script.Add(d.GetProperty("v").GetDouble());
-                break;
-            case "pick":
-                partners.Add(byName[d.GetProperty("v").GetString()!]);
-                script.Add(partners[^1]);
-                break;
-            case "order":
-                // .NET's Shuffle swaps i with Next(i, n) for i = 0 .. n-2; find the j's that give yolov5's final order.
-                var final = d.GetProperty("v").EnumerateArray().Select(v => byName[v.GetString()!]).ToArray();
-                var arr = new[] { index }.Concat(partners).ToArray();
-                for (int i = 0; i < 3; i++)
-                {
-                    int j = Array.IndexOf(arr, final[i], i);
-                    script.Add(j);
-                    (arr[i], arr[j]) = (arr[j], arr[i]);
-                }
-                break;
-        }
-    var rng = new ScriptedRandom(script, $"sample {k}");
+    var (index, rng) = RecordedDraws.Replay(record, byName);
     var item = dataset.GetItem(index, rng);
     rng.CheckUsedUp();
 
@@ -84,28 +55,3 @@ for (int k = 0; k < samples; k++)
 }
 Console.WriteLine($"{samples} samples, {total} yolov5 boxes: {boxMismatch} samples with another box count, max box coordinate diff {maxBox:E2} (normalised); " +
     $"{identicalImages} images identical, {differing} of {pixels} bytes ({100.0 * differing / pixels:F4} %) off by more than 1, max {maxDiff}");
-
-/// <summary>A Random that returns recorded values in order, and fails loudly when GhostYolo asks for something else.</summary>
-sealed class ScriptedRandom(List<object> script, string what) : Random
-{
-    private int _next;
-
-    private object Take(string call)
-    {
-        if (_next >= script.Count) throw new InvalidOperationException($"{what}: GhostYolo draws more than yolov5 did ({call} after {script.Count})");
-        return script[_next++];
-    }
-
-    public override double NextDouble() => Take("NextDouble") is double u ? u : throw new InvalidOperationException($"{what}: draw {_next - 1}: GhostYolo asks for a double where yolov5 drew an index");
-    public override int Next(int maxValue) => Take($"Next({maxValue})") is int i && i < maxValue ? i : throw new InvalidOperationException($"{what}: draw {_next - 1}: Next({maxValue}) where yolov5 drew a double");
-    public override int Next(int minValue, int maxValue) => Take($"Next({minValue}, {maxValue})") is int i && i >= minValue && i < maxValue ? i : throw new InvalidOperationException($"{what}: draw {_next - 1}: Next({minValue}, {maxValue}) out of script");
-    public override int Next() => throw new InvalidOperationException($"{what}: unexpected Next()");
-    protected override double Sample() => throw new InvalidOperationException($"{what}: unexpected Sample()");
-    public override void NextBytes(byte[] buffer) => throw new InvalidOperationException($"{what}: unexpected NextBytes");
-    public override long NextInt64() => throw new InvalidOperationException($"{what}: unexpected NextInt64()");
-
-    public void CheckUsedUp()
-    {
-        if (_next != script.Count) throw new InvalidOperationException($"{what}: GhostYolo drew {_next} values, yolov5 {script.Count}");
-    }
-}
