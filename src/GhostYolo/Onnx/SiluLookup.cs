@@ -29,12 +29,10 @@ internal static class SiluLookup
         var nodes = graphFields.Where(f => f.Number == 1).Select(f => ParseNode(graph, f)).ToList();
         var scalars = graphFields.Where(f => f.Number == 5).Select(f => ParseScalar(graph.AsSpan(f.Value)))
             .Where(s => s is not null).ToDictionary(s => s!.Value.Name, s => s!.Value);
-        var uses = new Dictionary<string, int>();
-        foreach (var n in nodes)
-            foreach (var input in n.Inputs) uses[input] = uses.GetValueOrDefault(input) + 1;
-        foreach (var f in graphFields.Where(f => f.Number == 12)) // graph outputs (ValueInfoProto.name = 1)
+        var graphOutputs = new HashSet<string>(); // ValueInfoProto.name = 1
+        foreach (var f in graphFields.Where(f => f.Number == 12))
             foreach (var (nf, v) in ProtoReader.Messages(graph.AsSpan(f.Value)))
-                if (nf == 1) { var name = Encoding.UTF8.GetString(v); uses[name] = uses.GetValueOrDefault(name) + 1; }
+                if (nf == 1) graphOutputs.Add(Encoding.UTF8.GetString(v));
 
         var consumersOf = new Dictionary<string, List<Node>>();
         foreach (var n in nodes)
@@ -46,7 +44,7 @@ internal static class SiluLookup
         foreach (var sigmoid in nodes.Where(n => n.Op == "QLinearSigmoid" && n.Domain == MicrosoftDomain && n.Inputs.Length == 5))
         {
             string x = sigmoid.Inputs[0], s = sigmoid.Outputs[0];
-            if (uses.GetValueOrDefault(s) != 1 || !consumersOf.TryGetValue(s, out var consumers)) continue;
+            if (graphOutputs.Contains(s) || !consumersOf.TryGetValue(s, out var consumers) || consumers.Count != 1) continue;
             var mul = consumers[0];
             if (mul.Op != "QLinearMul" || mul.Domain != MicrosoftDomain || mul.Inputs.Length != 8) continue;
             int xSide = mul.Inputs[0] == x && mul.Inputs[3] == s ? 0 : mul.Inputs[3] == x && mul.Inputs[0] == s ? 3 : -1;
