@@ -18,15 +18,9 @@ var loaded = ModelLoader.Load(modelPath);
 var report = Int8Calibration.Prepare(loaded, new Int8Options { Data = data });
 Console.WriteLine($"float convolutions: [{string.Join(", ", report.Plan.FloatConvs)}]");
 var qdq = OnnxExporter.Export(loaded.Model, 1, imgsz, imgsz, report.Plan);
-var (graph, fused) = OrtRun.Int8Graph(qdq, threads);
-
-using var options = OrtRun.Options(threads);
-options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
-if (fused > 0) LookupOp.Register(options);
-options.EnableProfiling = true;
-options.ProfileOutputPathPrefix = Path.Combine(Path.GetTempPath(), "ghostyolo-int8-profile");
+var prefix = Path.Combine(Path.GetTempPath(), "ghostyolo-int8-profile");
 string profile;
-using (var session = new InferenceSession(graph, options))
+using (var session = OrtRun.Session(qdq, threads, int8: true, o => { o.EnableProfiling = true; o.ProfileOutputPathPrefix = prefix; }))
 {
     using var input = randint(0, 256, [1, 3, imgsz, imgsz], dtype: ScalarType.Byte);
     using var runOptions = new RunOptions();

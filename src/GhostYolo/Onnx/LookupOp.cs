@@ -20,7 +20,7 @@ internal static unsafe class LookupOp
     public const string Name = "Lookup";
 
     // OrtApi member indices (onnxruntime_c_api.h, struct OrtApi; the table is append-only, so they hold for every later version).
-    private const int CreateStatusIndex = 0, CreateCustomOpDomainIndex = 26, CustomOpDomainAddIndex = 27, AddCustomOpDomainIndex = 28,
+    private const int CreateStatusIndex = 0, GetErrorMessageIndex = 2, CreateCustomOpDomainIndex = 26, CustomOpDomainAddIndex = 27, AddCustomOpDomainIndex = 28,
         GetTensorMutableDataIndex = 51, GetDimensionsCountIndex = 61, GetDimensionsIndex = 62, GetTensorShapeElementCountIndex = 64,
         GetTensorTypeAndShapeIndex = 65, KernelContextGetInputIndex = 90, KernelContextGetOutputIndex = 91,
         ReleaseTensorTypeAndShapeInfoIndex = 99, KernelContextParallelForIndex = 274;
@@ -124,8 +124,8 @@ internal static unsafe class LookupOp
     private static void Check(IntPtr status)
     {
         if (status == IntPtr.Zero) return;
-        // OrtApi.GetErrorMessage is member 2; the status is leaked deliberately on this one-time failure path.
-        var message = Marshal.PtrToStringUTF8(((delegate* unmanaged<IntPtr, IntPtr>)_api[2])(status));
+        // The status is leaked deliberately on this one-time failure path.
+        var message = Marshal.PtrToStringUTF8(((delegate* unmanaged<IntPtr, IntPtr>)_api[GetErrorMessageIndex])(status));
         throw new InvalidOperationException($"ONNX Runtime refused the Lookup operator: {message}");
     }
 

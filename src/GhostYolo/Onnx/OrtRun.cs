@@ -68,10 +68,12 @@ internal static class OrtRun
     public static (byte[] Model, int Fused) Int8Graph(byte[] qdqModel, int threads) => SiluLookup.Rewrite(Optimize(qdqModel, threads));
 
     /// <summary>A session for <paramref name="model"/>; for an int8 (QDQ) model, on the graph of <see cref="Int8Graph"/>,
-    /// loaded with optimization off since it is optimized already.</summary>
-    public static InferenceSession Session(byte[] model, int threads, bool int8)
+    /// loaded with optimization off since it is optimized already. <paramref name="configure"/> adds settings of its own
+    /// (tools/int8/profile_ops.cs turns on ONNX Runtime's profiler).</summary>
+    public static InferenceSession Session(byte[] model, int threads, bool int8, Action<SessionOptions>? configure = null)
     {
         using var options = Options(threads);
+        configure?.Invoke(options);
         if (!int8) return new InferenceSession(model, options);
         var (graph, fused) = Int8Graph(model, threads);
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;

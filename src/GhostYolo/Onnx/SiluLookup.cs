@@ -27,8 +27,9 @@ internal static class SiluLookup
         var graphFields = ProtoReader.Fields(graph);
 
         var nodes = graphFields.Where(f => f.Number == 1).Select(f => ParseNode(graph, f)).ToList();
-        var scalars = graphFields.Where(f => f.Number == 5).Select(f => ParseScalar(graph.AsSpan(f.Value)))
-            .Where(s => s is not null).ToDictionary(s => s!.Value.Name, s => s!.Value);
+        var scalarFields = graphFields.Where(f => f.Number == 5).Select(f => (f.Whole, Scalar: ParseScalar(graph.AsSpan(f.Value))))
+            .Where(t => t.Scalar is not null).Select(t => (t.Whole, Scalar: t.Scalar!.Value)).ToList();
+        var scalars = scalarFields.ToDictionary(t => t.Scalar.Name, t => t.Scalar);
         var graphOutputs = new HashSet<string>(); // ValueInfoProto.name = 1
         foreach (var f in graphFields.Where(f => f.Number == 12))
             foreach (var (nf, v) in ProtoReader.Messages(graph.AsSpan(f.Value)))
@@ -65,6 +66,7 @@ internal static class SiluLookup
         // The scales and zero points only the replaced nodes read go too (ONNX Runtime would warn about each).
         var stillUsed = nodes.Where(n => !replaced.ContainsKey(n.Whole)).SelectMany(n => n.Inputs).ToHashSet();
         var orphans = nodes.Where(n => replaced.ContainsKey(n.Whole)).SelectMany(n => n.Inputs).Where(i => !stillUsed.Contains(i)).ToHashSet();
+        var droppedInitializers = scalarFields.Where(t => orphans.Contains(t.Scalar.Name)).Select(t => t.Whole).ToHashSet();
 
         var newGraph = new MemoryStream();
         foreach (var f in graphFields)
@@ -74,8 +76,7 @@ internal static class SiluLookup
                 if (node is not null) newGraph.Write(new ProtoWriter().Bytes(1, node).ToArray());
                 continue;
             }
-            if (f.Number == 5 && ParseScalar(graph.AsSpan(f.Value)) is { } t && orphans.Contains(t.Name))
-                continue;
+            if (f.Number == 5 && droppedInitializers.Contains(f.Whole)) continue;
             newGraph.Write(graph.AsSpan(f.Whole));
         }
         foreach (var t in tables) newGraph.Write(new ProtoWriter().Bytes(5, t).ToArray());
