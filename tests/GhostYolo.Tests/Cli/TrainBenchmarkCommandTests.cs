@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using GhostYolo.Data;
 using GhostYolo.Tests.Data;
@@ -20,16 +19,8 @@ public class TrainBenchmarkCommandTests
     {
         using var dir = new TempDir();
         var shapes = ShapesDataset.Generate(new ShapesOptions { OutDir = dir.File("shapes"), Train = 16, Val = 4, ImgSize = 64, Classes = 2, MaxShapes = 2, Video = false, TrackFrames = 0 });
-        var psi = new ProcessStartInfo(RepoPaths.Built("src/GhostYolo.Cli", "ghostyolo")) { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "benchmark", "yolov8n.yaml", "--what", "train", "--threads", "1", "--workers", "1", "--precision", "fp32",
-                     "--train-imgsz", "64", "--train-batch", "8", "--data", shapes.DataYaml, "--format", "csv" })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var stderr = p.StandardError.ReadToEndAsync(timeout.Token);
-        var stdout = await p.StandardOutput.ReadToEndAsync(timeout.Token);
-        await p.WaitForExitAsync(timeout.Token);
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {await stderr}");
+        var stdout = await GhostYoloProcess.RunAsync(dir.Path, ["benchmark", "yolov8n.yaml", "--what", "train", "--threads", "1", "--workers", "1", "--precision", "fp32",
+            "--train-imgsz", "64", "--train-batch", "8", "--data", shapes.DataYaml, "--format", "csv"]);
         var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
         int title = lines.FindIndex(l => l.StartsWith("Where a training epoch's time goes: YOLOv8n", StringComparison.Ordinal));
