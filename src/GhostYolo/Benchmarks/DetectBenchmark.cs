@@ -28,8 +28,9 @@ internal sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Preci
     /// <summary>True when the weights came from a file: an untrained YAML's class scores (~1e-4) leave NMS and drawing nothing to do.</summary>
     public bool Trained { get; init; }
 
-    /// <summary>End-to-end FPS as a fraction of forward-only FPS (target ≥ 0.9).</summary>
-    public double Ratio => EndToEndFps / ForwardFps;
+    /// <summary>End-to-end FPS as a fraction of forward-only FPS (target ≥ 0.9): the median over rounds of each round's
+    /// ratio, so a slow spell of the machine that falls on one round moves both of its measurements alike.</summary>
+    public double Ratio { get; init; }
 }
 
 /// <summary>
@@ -40,7 +41,7 @@ internal sealed record DetectBenchmarkResult(string Model, int Threads, Nn.Preci
 /// </summary>
 internal static class DetectBenchmark
 {
-    public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 3, int imgsz = 640,
+    public static DetectBenchmarkResult Run(string model, string video, int threads, int rounds = 5, int imgsz = 640,
         double conf = 0.25, int nc = 4, Nn.Precision precision = Nn.Precision.Fp32, InferenceRuntime runtime = InferenceRuntime.Auto, string? saveDir = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default,
         int batch = 1, Int8Options? int8 = null)
     {
@@ -55,6 +56,7 @@ internal static class DetectBenchmark
             using var x = randint(0, 256, [batch, 3, shape.H, shape.W], dtype: ScalarType.Byte);
             var forward = new List<double>();
             var endToEnd = new List<double>();
+            var ratios = new List<double>();
             double dets = 0;
             FrameTimings stages = default;
             for (int r = 0; r < rounds; r++)
@@ -70,11 +72,12 @@ internal static class DetectBenchmark
                         (dets, stages) = (e.DetsPerFrame, e.Stages);
                     }
                 }
+                ratios.Add(endToEnd[^1] / forward[^1]);
                 progress?.Report($"{model} threads {threads} round {r + 1}/{rounds}: forward {forward[^1]:F1} FPS, end-to-end {endToEnd[^1]:F1} FPS");
             }
             return new DetectBenchmarkResult(model, threads, predictor.ActualPrecision, predictor.Runner.Runtime, shape, frames, dets, Median(forward), Median(endToEnd), stages, batch)
             {
-                Trained = loaded.HasWeights,
+                Trained = loaded.HasWeights, Ratio = Median(ratios),
             };
         }
         finally

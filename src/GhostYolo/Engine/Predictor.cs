@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using GhostYolo.Data;
 using GhostYolo.Data.Transforms;
 using GhostYolo.Engine.Sources;
@@ -169,12 +168,9 @@ public sealed class Predictor : IDisposable
     /// </summary>
     public IEnumerable<FrameResult> Predict(IFrameSource source, CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateBounded<PreparedFrame>(new BoundedChannelOptions(Options.QueueCapacity)
-        {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
-        });
+        var queue = new HandoffQueue<PreparedFrame>(Options.QueueCapacity);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var decoder = new Thread(() => DecodeLoop(source, channel.Writer, stop.Token)) { IsBackground = true, Name = "ghostyolo-decode" };
+        var decoder = new Thread(() => DecodeLoop(source, queue, stop.Token)) { IsBackground = true, Name = "ghostyolo-decode" };
         decoder.Start();
         var carry = new List<PreparedFrame>(1);
         var outstanding = new Queue<FrameResult>();
@@ -183,7 +179,7 @@ public sealed class Predictor : IDisposable
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = TakeBatch(channel.Reader, carry, cancellationToken);
+                var batch = TakeBatch(queue, carry, cancellationToken);
                 if (batch.Count == 0) yield break;
                 foreach (var r in Infer(batch)) outstanding.Enqueue(r);
                 while (outstanding.Count > 0)
@@ -201,7 +197,7 @@ public sealed class Predictor : IDisposable
             decoder.Join();
             foreach (var r in outstanding) r.Dispose();
             foreach (var p in carry) p.Dispose();
-            while (channel.Reader.TryRead(out var p)) p.Dispose();
+            while (queue.TryTakeNow(out var p)) p.Dispose();
         }
     }
 
@@ -237,7 +233,7 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>The decode thread: reads, letterboxes and queues frames; completes the channel with any error.</summary>
-    private void DecodeLoop(IFrameSource source, ChannelWriter<PreparedFrame> writer, CancellationToken ct)
+    private void DecodeLoop(IFrameSource source, HandoffQueue<PreparedFrame> queue, CancellationToken ct)
     {
         try
         {
@@ -246,17 +242,15 @@ public sealed class Predictor : IDisposable
                 PreparedFrame p;
                 try { p = Prepare(frame); }
                 catch { frame.Dispose(); throw; }
-                try
-                {
-                    while (!writer.TryWrite(p))
-                        if (!writer.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult()) { p.Dispose(); return; }
-                }
-                catch { p.Dispose(); throw; }
+                bool added = false;
+                try { added = queue.Add(p, ct); }
+                finally { if (!added) p.Dispose(); }
+                if (!added) return;
             }
-            writer.TryComplete();
+            queue.Complete();
         }
-        catch (OperationCanceledException) { writer.TryComplete(); }
-        catch (Exception e) { writer.TryComplete(e); }
+        catch (OperationCanceledException) { queue.Complete(); }
+        catch (Exception e) { queue.Complete(e); }
     }
 
     /// <summary>
@@ -270,18 +264,14 @@ public sealed class Predictor : IDisposable
         _runner.FixedBatch ?? (Options.Batch > 0 ? Options.Batch : kind == SourceKind.Video && get_num_threads() >= 2 ? 2 : 1);
 
     /// <summary>Up to <see cref="BatchFor"/> consecutive frames of one input shape; empty at the end.</summary>
-    private List<PreparedFrame> TakeBatch(ChannelReader<PreparedFrame> reader, List<PreparedFrame> carry, CancellationToken ct)
+    private List<PreparedFrame> TakeBatch(HandoffQueue<PreparedFrame> queue, List<PreparedFrame> carry, CancellationToken ct)
     {
         var batch = new List<PreparedFrame>();
         batch.AddRange(carry);
         carry.Clear();
         while (batch.Count == 0 || batch.Count < BatchFor(batch[0].Frame.Kind))
         {
-            if (!reader.TryRead(out var p))
-            {
-                if (!reader.WaitToReadAsync(ct).AsTask().GetAwaiter().GetResult()) break;
-                continue;
-            }
+            if (!queue.TryTake(out var p, ct)) break;
             if (batch.Count > 0 && p.InputShape != batch[0].InputShape) { carry.Add(p); break; }
             batch.Add(p);
         }

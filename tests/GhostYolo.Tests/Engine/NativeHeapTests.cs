@@ -14,6 +14,15 @@ public class NativeHeapTests
     }
 
     [Fact]
+    public void TheHostsConfigureCallRunsOpenCvOnItsCallingThreads()
+    {
+        GhostYoloRuntime.Configure();
+        Assert.Equal(1, GhostYoloRuntime.OpenCvThreads);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GhostYoloRuntime.Configure(new RuntimeSettings { OpenCvThreads = 0 }));
+        Assert.Equal(1, GhostYoloRuntime.OpenCvThreads);
+    }
+
+    [Fact]
     public void UseThreadsRestoresTheThreadCountBefore()
     {
         int before = GhostYoloRuntime.Threads;

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using GhostYolo.Engine.Sources;
 using GhostYolo.Visual;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace GhostYolo.Engine.Sinks;
 /// </summary>
 internal sealed class PredictionWriter : IDisposable
 {
-    private readonly Channel<Item> _queue;
+    private readonly HandoffQueue<Item> _queue;
     private readonly Thread _thread;
     private readonly PredictOptions _options;
     private readonly IReadOnlyList<string> _names;
@@ -45,10 +44,7 @@ internal sealed class PredictionWriter : IDisposable
             if (DisplayWindow.UnavailableReason is { } why) _logger.LogWarning("{Reason}", why);
             else _window = new DisplayWindow();
         }
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new HandoffQueue<Item>(options.QueueCapacity);
         _thread = new Thread(WriteLoop) { IsBackground = true, Name = "ghostyolo-encode" };
         _thread.Start();
     }
@@ -73,9 +69,7 @@ internal sealed class PredictionWriter : IDisposable
         var item = new Item(result, result.TakeImage());
         try
         {
-            while (!_queue.Writer.TryWrite(item))
-                if (!_queue.Writer.WaitToWriteAsync().AsTask().GetAwaiter().GetResult())
-                    throw new IOException("the prediction writer stopped", _error);
+            if (!_queue.Add(item)) throw new IOException("the prediction writer stopped", _error);
         }
         catch
         {
@@ -90,7 +84,7 @@ internal sealed class PredictionWriter : IDisposable
         if (!_completed)
         {
             _completed = true;
-            _queue.Writer.TryComplete();
+            _queue.Complete();
             _thread.Join();
         }
         if (_error is { } e) throw new IOException($"writing predictions to {SaveDir} failed: {e.Message}", e);
@@ -98,18 +92,16 @@ internal sealed class PredictionWriter : IDisposable
 
     private void WriteLoop()
     {
-        var reader = _queue.Reader;
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                while (reader.TryRead(out var item))
-                    using (item.Image) Write(item.Result, item.Image);
+            while (_queue.TryTake(out var item))
+                using (item.Image) Write(item.Result, item.Image);
         }
         catch (Exception e)
         {
             _error = e;
-            _queue.Writer.TryComplete(e);
-            while (reader.TryRead(out var item)) item.Image.Dispose();
+            _queue.Complete(e);
+            while (_queue.TryTakeNow(out var item)) item.Image.Dispose();
         }
         finally
         {
