@@ -74,11 +74,11 @@ internal sealed class LetterBox(int height, int width, bool auto = false, bool s
         int h = image.Rows, w = image.Cols;
         info = Plan(h, w, newH, newW);
         int unpadW = info.UnpadW, unpadH = info.UnpadH;
-        using var resized = new Mat();
-        if (unpadW != w || unpadH != h) Cv2.Resize(image, resized, new Size(unpadW, unpadH), 0, 0, InterpolationFlags.Linear);
-        else image.CopyTo(resized);
+        // Already the right size (a 640×480 video frame at 640, auto): pad straight from the input, one copy instead of two.
+        using var resized = unpadW != w || unpadH != h ? new Mat() : null;
+        if (resized is not null) Cv2.Resize(image, resized, new Size(unpadW, unpadH), 0, 0, InterpolationFlags.Linear);
         var dst = new Mat();
-        Cv2.CopyMakeBorder(resized, dst, info.Top, info.Height - unpadH - info.Top, info.Left, info.Width - unpadW - info.Left,
+        Cv2.CopyMakeBorder(resized ?? image, dst, info.Top, info.Height - unpadH - info.Top, info.Left, info.Width - unpadW - info.Left,
             BorderTypes.Constant, PadColor);
         return dst;
     }
